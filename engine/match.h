@@ -1,0 +1,159 @@
+/*
+ * match.h - one quarter's matching, from model to result (SPEC section 4).
+ *
+ * The phases are separate calls so that the caller (io) can time them:
+ * match_new (reference week), match_score (eligible pairs, in parallel),
+ * match_solve (exact optimum per track, pins checked), match_explain
+ * (reasons, alternatives, supply, slot values, fairness). The result owns
+ * everything it holds and points into the model, which must outlive it.
+ */
+#ifndef MM_MATCH_H
+#define MM_MATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "model.h"
+#include "score.h"
+#include "solve.h"
+#include "tz.h"
+
+#define MATCH_MAX_ALTERNATIVES 3
+#define MATCH_MAX_SLOT_VALUES 20
+
+typedef struct match_pair {
+    int32_t learner, partner;
+    int32_t score;
+    bool pinned;
+    double features[FEATURE_COUNT];
+} match_pair;
+
+typedef struct match_unmatched {
+    int32_t learner;
+    int32_t reason; /* enum reason */
+    char detail[192];
+} match_unmatched;
+
+typedef struct match_alternatives {
+    int32_t learner;
+    int32_t n;
+    int32_t partner[MATCH_MAX_ALTERNATIVES];
+    int32_t score[MATCH_MAX_ALTERNATIVES];
+} match_alternatives;
+
+typedef struct match_slot_value {
+    int32_t partner;
+    int64_t extra_matches;
+    int64_t score_gain;
+} match_slot_value;
+
+typedef struct match_track {
+    int32_t track;
+    bool enabled;
+    size_t learners; /* learners on the track (a goal on it, or no goal at all) */
+    size_t eligible_pairs;
+    cand_set cands;
+    /* the solver's arcs: the candidates, less (shadowing) the learner's own
+       mentor; arc_first gives each learner's slice as in cand_set */
+    const candidate *arcs;
+    candidate *arcs_owned;
+    size_t n_arcs;
+    size_t *arc_first;
+    uint8_t *pinned;
+    int32_t *learner_cap, *partner_cap;
+    solve_groups fair_groups[CONFIG_MAX_ATTRIBUTES];
+    solve_problem prob;
+    solve_result sol;
+    match_pair *pairs; /* by learner, then partner (id order) */
+    size_t n_pairs;
+    match_unmatched *unmatched; /* by learner */
+    size_t n_unmatched;
+    match_alternatives *alts; /* by learner */
+    size_t n_alts;
+    match_slot_value slots[MATCH_MAX_SLOT_VALUES];
+    size_t n_slots;
+    int32_t *partner_of; /* mentoring: per employee, the mentor or -1 */
+    int32_t *load;       /* per employee: learners given to them as a partner */
+} match_track;
+
+typedef struct match_supply {
+    int32_t skill;
+    int32_t learners; /* learners with a goal on the skill */
+    int32_t mentors;  /* mentors who cover at least one of those goals */
+    int32_t hosts;    /* hosts likewise */
+} match_supply;
+
+typedef struct fair_group {
+    const char *name;
+    int32_t learners, matched;
+    double selection_rate, impact_ratio, mean_score;
+    int32_t shortfall;
+    bool flagged, suppressed;
+} fair_group;
+
+typedef struct fair_attr {
+    const char *name; /* attribute */
+    int32_t track;
+    fair_group *groups; /* by name */
+    size_t n_groups;
+    double dp_difference, dp_ratio; /* over the groups shown; NAN when fewer than 2 */
+} fair_attr;
+
+typedef struct fair_dept_use {
+    int32_t dept;
+    int32_t available, used;
+} fair_dept_use;
+
+typedef struct match_fairness {
+    fair_group *group_block; /* every attr's groups, in one allocation */
+    fair_attr *attrs;
+    size_t n_attrs;
+    double mentor_load_gini;
+    double cross_department_share;
+    fair_dept_use *mentors_by_dept;
+    size_t n_depts;
+    bool enforced;
+    /* the price of fairness, when enforced: per track, objective with and without */
+    int64_t learners_with[TRACK_COUNT], learners_without[TRACK_COUNT];
+    int64_t score_with[TRACK_COUNT], score_without[TRACK_COUNT];
+} match_fairness;
+
+typedef struct match_result {
+    const mm_model *model;
+    const mm_config *cfg;
+    tz_week *week;
+    int threads;
+    match_track t[TRACK_COUNT];
+    match_supply *supply; /* by learners desc, then skill name */
+    size_t n_supply;
+    match_fairness fair;
+    int32_t **group_of; /* per fairness attribute: per employee group index or -1 */
+    const char ***group_names;
+    int32_t *n_groups;
+} match_result;
+
+/* A new result for model m and settings cfg (both borrowed; they must
+   outlive it): builds the reference week. Unknown fairness attributes are
+   MM_ECONFIG errors. Free with match_free. */
+int match_new(const mm_model *m, const mm_config *cfg, int threads, match_result **out,
+              mm_diag *diag);
+void match_free(match_result *r);
+
+/* Eligible pairs and scores of both tracks (OpenMP). */
+int match_score(match_result *r, mm_diag *diag);
+
+/* Checks the pins against the hard rules (MM_EDATA naming the pair and the
+   rule) and solves mentoring, then shadowing, exactly. */
+int match_solve(match_result *r, mm_diag *diag);
+
+/* Reasons, alternatives, supply, slot values and fairness figures. */
+int match_explain(match_result *r, mm_diag *diag);
+
+/* The group name of employee e for a fairness attribute ("department",
+   "grade", "location" or a free column); "" when the employee has none. */
+const char *match_attribute_value(const mm_model *m, int32_t e, const char *attr, char *buf,
+                                  size_t size);
+
+#endif

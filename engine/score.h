@@ -1,0 +1,79 @@
+/*
+ * score.h - eligibility (SPEC section 4, hard rules) and the integer score.
+ *
+ * score_track builds, for one track, every eligible (learner, partner) pair
+ * with its score, and for every learner the first rule, in the spec's order,
+ * that leaves them without an eligible partner. Scoring runs in parallel
+ * over learners (OpenMP, static split); the result is the same for any
+ * thread count. Pure computation: no I/O.
+ */
+#ifndef MM_SCORE_H
+#define MM_SCORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "model.h"
+#include "tz.h"
+
+/* Why a learner has no partner on a track, in the order the rules are tried. */
+typedef enum reason {
+    REASON_NO_GOAL_FOR_TRACK,
+    REASON_NO_PARTNER_COVERS_GOAL,
+    REASON_GRADE_GAP,
+    REASON_EXCLUDED,
+    REASON_REPEAT_COOLDOWN,
+    REASON_NO_AVAILABILITY_OVERLAP,
+    REASON_ELIGIBLE, /* eligible partners exist */
+    REASON_CAPACITY, /* eligible partners exist, the optimum gives them to others */
+    REASON_COUNT
+} reason;
+
+extern const char *const reason_names[REASON_COUNT];
+
+/* One eligible pair. Features are recomputed on demand (score_features). */
+typedef struct candidate {
+    int32_t learner; /* employee index */
+    int32_t partner; /* employee index */
+    int32_t score;   /* 0..1000 */
+    int32_t overlap; /* weekly overlap in minutes on the reference week */
+} candidate;
+
+typedef struct cand_set {
+    int32_t track;     /* TRACK_MENTORING or TRACK_SHADOWING */
+    candidate *c;      /* sorted by learner, then partner */
+    size_t n;
+    size_t *first;     /* n_emps + 1 offsets: learner i's pairs are c[first[i] .. first[i+1]) */
+    int8_t *reason;    /* per employee: -1 when not a learner on this track, else the
+                          first emptying rule, or REASON_ELIGIBLE */
+    size_t n_emps;
+} cand_set;
+
+/*
+ * Builds the eligible pairs of one track. A learner is on the track when they
+ * have the learner role and a goal on the track (or "any"); a learner with no
+ * goal at all is listed with REASON_NO_GOAL_FOR_TRACK. threads <= 0 means
+ * OpenMP's default. Returns MM_OK or MM_ENOMEM; out is owned by the caller
+ * (cand_set_free).
+ */
+int score_track(const mm_model *m, const mm_config *cfg, const tz_week *week, int32_t track,
+                int threads, cand_set *out);
+void cand_set_free(cand_set *s);
+
+/*
+ * The first hard rule the pair (learner, partner) breaks on a track, or
+ * REASON_ELIGIBLE. Used to check pins and to explain.
+ */
+reason score_check_pair(const mm_model *m, const mm_config *cfg, const tz_week *week,
+                        int32_t track, int32_t learner, int32_t partner);
+
+/* The six features of a pair (each in [0, 1]) and its score 0..1000. */
+int32_t score_features(const mm_model *m, const mm_config *cfg, const tz_week *week,
+                       int32_t track, int32_t learner, int32_t partner,
+                       double features[FEATURE_COUNT]);
+
+/* round(1000 * sum(w f) / sum(w)), half away from zero. */
+int32_t score_combine(const double weights[FEATURE_COUNT], const double f[FEATURE_COUNT]);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * solve.h - the exact pairing optimum of one track, with GLPK.
+ *
+ * Only solve.c includes glpk.h. The problem is a bipartite b-matching
+ * (learners x partners, learner and partner capacities, pinned arcs forced
+ * to 1), solved as the LP of its flow graph with glp_simplex (the matrix is
+ * totally unimodular; the solution is checked to be integral) or, with
+ * fairness constraints, as a MIP with glp_intopt. Lexicographic objectives
+ * are solved in stages: each stage fixes the optimum of the one before.
+ */
+#ifndef MM_SOLVE_H
+#define MM_SOLVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "mentormatch.h"
+#include "score.h"
+
+/* Fairness: one attribute's groups of learners (SPEC section 4, Fairness). */
+typedef struct solve_groups {
+    const int32_t *group_of; /* per employee: group index, -1 when in none */
+    int32_t n_groups;
+} solve_groups;
+
+typedef struct solve_problem {
+    int32_t track;          /* TRACK_MENTORING or TRACK_SHADOWING */
+    objective objective;    /* OBJECTIVE_PARTICIPATION or OBJECTIVE_SCORE */
+    size_t n_emps;          /* learners and partners are employee indices < n_emps */
+    const candidate *arcs;  /* sorted by learner, then partner */
+    size_t n_arcs;
+    const uint8_t *pinned;  /* per arc, 1 = must be chosen; may be NULL */
+    const int32_t *learner_cap; /* per employee: 1 (mentoring), sessions_per_learner (shadowing) */
+    const int32_t *partner_cap; /* per employee */
+    /* Fairness constraints, when n_fair > 0 (enforce = true). */
+    const solve_groups *fair;
+    int32_t n_fair;
+    double min_impact_ratio;
+    int32_t min_group_size;
+    double time_limit_s;
+    double mip_gap;
+} solve_problem;
+
+typedef struct solve_result {
+    uint8_t *chosen;        /* per arc, 1 when in the optimum; malloc'd, owned here */
+    char method[64];        /* e.g. "glpk-simplex" or "glpk-intopt" */
+    char status[16];        /* "optimal", "feasible", "infeasible", "undefined" */
+    int64_t learners;       /* learners with at least one partner */
+    int64_t sessions;       /* chosen arcs */
+    int64_t total_score;    /* sum of chosen arcs' scores */
+    double objective;       /* GLPK's objective of the last stage (total score) */
+    double bound;           /* the proven bound on it */
+    double gap;             /* relative gap, 0 when optimal */
+    double *partner_dual;   /* per employee: dual of the partner capacity row in the
+                               last stage (LP only), NULL otherwise */
+    /* Fairness: the objective of the unconstrained problem, when n_fair > 0. */
+    int64_t unfair_learners, unfair_total_score;
+} solve_result;
+
+/*
+ * Solves p exactly. Returns MM_OK (r filled; r->status says "optimal"),
+ * MM_EDATA when pins are infeasible (over capacity; a message in diag),
+ * MM_ESOLVER when GLPK fails, or MM_ENOMEM. r is reset first; free it with
+ * solve_result_free in every case.
+ */
+int solve_track(const solve_problem *p, solve_result *r, mm_diag *diag);
+void solve_result_free(solve_result *r);
+
+/*
+ * The value of one extra slot for each of partners[0..n): the increase in
+ * matched learners and in total score when that partner's capacity is one
+ * higher, everything else equal, each found by re-solving (warm-started
+ * where possible) under the same objective. Returns MM_OK or an error code.
+ */
+int solve_slot_values(const solve_problem *p, const int32_t *partners, size_t n,
+                      int64_t *extra_learners, int64_t *score_gain, mm_diag *diag);
+
+#endif

@@ -1,0 +1,461 @@
+/*
+ * commands.c - the subcommands: each reads its inputs, calls the engine and
+ * writes its outputs, timing every phase. The only place that sequences
+ * io and engine.
+ */
+#include "commands.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "fileio.h"
+#include "import.h"
+#include "match.h"
+#include "model.h"
+#include "report.h"
+#include "settings.h"
+#include "store.h"
+
+int cli_usage_error(const char *fmt, const char *arg)
+{
+    fputs("mentormatch: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'mentormatch --help'.\n", stderr);
+    return MM_EUSAGE;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Reads the inputs at o->input (with the mapping), reporting every problem. */
+static int load_company(const cli_options *o, mm_model **model, char sha[65], mm_diag *diag)
+{
+    import_mapping *map = NULL;
+    int rc = MM_OK;
+    if (o->mapping && (rc = import_mapping_load(o->mapping, &map, diag)) != MM_OK)
+        return rc;
+    rc = import_company(o->input, map, model, sha, diag);
+    import_mapping_free(map);
+    return rc;
+}
+
+static void print_company(const mm_model *m)
+{
+    size_t learners = 0, mentors = 0, hosts = 0;
+    for (size_t i = 0; i < m->n_emps; i++) {
+        learners += (m->emps[i].roles & ROLE_LEARNER) != 0;
+        mentors += (m->emps[i].roles & ROLE_MENTOR) != 0;
+        hosts += (m->emps[i].roles & ROLE_HOST) != 0;
+    }
+    printf("%zu employees (%zu learners, %zu mentors, %zu hosts), %zu departments, "
+           "%zu skills, %zu goals, %zu availability windows\n",
+           m->n_emps, learners, mentors, hosts, m->n_depts, m->n_skill_rows, m->n_goal_rows,
+           m->n_window_rows);
+}
+
+int cmd_validate(const cli_options *o, mm_diag *diag)
+{
+    mm_model *m = NULL;
+    char sha[65];
+    if (!o->input)
+        return cli_usage_error("%s", "validate: which folder? (mentormatch validate DIR)");
+    int rc = load_company(o, &m, sha, diag);
+    if (rc == MM_OK && !o->quiet) {
+        printf("%s: valid; ", o->input);
+        print_company(m);
+        if (mm_diag_warning_count(diag))
+            printf("%zu warnings\n", mm_diag_warning_count(diag));
+    }
+    mm_model_free(m);
+    return rc;
+}
+
+int cmd_import(const cli_options *o, mm_diag *diag)
+{
+    mm_model *m = NULL;
+    store *s = NULL;
+    char sha[65];
+    if (!o->input)
+        return cli_usage_error("%s", "import: which folder? (mentormatch import DIR --db FILE)");
+    if (!o->db)
+        return cli_usage_error("%s", "import: --db FILE is required");
+    int rc = load_company(o, &m, sha, diag);
+    if (rc == MM_OK)
+        rc = store_open(o->db, 0, &s, diag);
+    if (rc == MM_OK)
+        rc = store_save_snapshot(s, m, sha, diag);
+    if (rc == MM_OK && !o->quiet) {
+        printf("imported into %s: ", o->db);
+        print_company(m);
+    }
+    store_close(s);
+    mm_model_free(m);
+    return rc;
+}
+
+/* ---- matching ------------------------------------------------------------ */
+
+typedef struct run_ctx {
+    const cli_options *o;
+    mm_config cfg;
+    mm_model *model;
+    char sha[65];
+    char created_at[32];
+    char quarter[16];
+    double t[PHASE_COUNT];
+    match_result *result;
+    mm_diag *diag;
+} run_ctx;
+
+static char *make_report(void *ctx, int64_t run_id)
+{
+    run_ctx *rc = ctx;
+    report_meta meta;
+    memset(&meta, 0, sizeof meta);
+    meta.run_id = run_id;
+    meta.created_at = rc->created_at;
+    meta.inputs_sha256 = rc->sha;
+    meta.threads = rc->result->threads;
+    memcpy(meta.timings_ms, rc->t, sizeof meta.timings_ms);
+    meta.diag = rc->diag;
+    cJSON *report = report_build(rc->result, &meta);
+    char *text = report ? report_render(report) : NULL;
+    cJSON_Delete(report);
+    return text;
+}
+
+static void print_summary(const run_ctx *c, int64_t run_id, const char *out)
+{
+    const match_result *r = c->result;
+    size_t learners = 0;
+    for (size_t i = 0; i < c->model->n_emps; i++)
+        learners += (c->model->emps[i].roles & ROLE_LEARNER) != 0;
+    printf("mentormatch run %lld (%s): %zu employees, %zu learners\n", (long long)run_id,
+           c->quarter, c->model->n_emps, learners);
+    for (int t = 0; t < TRACK_COUNT; t++) {
+        const match_track *mt = &r->t[t];
+        if (!mt->enabled)
+            continue;
+        if (t == TRACK_MENTORING)
+            printf("  mentoring: %zu of %zu learners matched", mt->n_pairs, mt->learners);
+        else
+            printf("  shadowing: %lld of %zu learners, %zu sessions", (long long)mt->sol.learners,
+                   mt->learners, mt->n_pairs);
+        printf(" (%s by %s, score %lld, gap %g; %zu eligible pairs)\n", mt->sol.status,
+               mt->sol.method, (long long)mt->sol.total_score, mt->sol.gap, mt->eligible_pairs);
+        size_t count[REASON_COUNT] = {0};
+        for (size_t i = 0; i < mt->n_unmatched; i++)
+            count[mt->unmatched[i].reason]++;
+        if (mt->n_unmatched) {
+            printf("    unmatched %zu:", mt->n_unmatched);
+            const char *sep = " ";
+            for (int k = 0; k < REASON_COUNT; k++)
+                if (count[k]) {
+                    printf("%s%s %zu", sep, reason_names[k], count[k]);
+                    sep = ", ";
+                }
+            printf("\n");
+        }
+    }
+    printf("  time (ms):");
+    for (int p = 0; p < PHASE_COUNT; p++)
+        printf(" %s %.1f", report_phase_names[p], c->t[p]);
+    printf("\n");
+    if (out)
+        printf("  wrote %s/report.json and unmatched.csv\n", out);
+}
+
+/* Settings: the defaults, the file (if given), then --threads. */
+static int load_settings(const cli_options *o, mm_config *cfg, mm_diag *diag)
+{
+    config_defaults(cfg);
+    if (o->config) {
+        int rc = settings_load(o->config, cfg, diag);
+        if (rc != MM_OK)
+            return rc == MM_ENOINPUT ? MM_ENOINPUT : MM_ECONFIG;
+    }
+    if (o->threads > 0)
+        cfg->threads = o->threads;
+    return MM_OK;
+}
+
+/* Match the stored company, save the run, write the outputs. */
+static int match_and_save(run_ctx *c, store *s, const char *out)
+{
+    int rc = MM_OK;
+    int64_t run_id = 0;
+    char *text = NULL;
+    double t0 = now_ms();
+    if ((rc = match_new(c->model, &c->cfg, c->cfg.threads, &c->result, c->diag)) != MM_OK)
+        goto done;
+    if ((rc = match_score(c->result, c->diag)) != MM_OK)
+        goto done;
+    double t1 = now_ms();
+    c->t[PHASE_SCORE] = t1 - t0;
+    if ((rc = match_solve(c->result, c->diag)) != MM_OK)
+        goto done;
+    if ((rc = match_explain(c->result, c->diag)) != MM_OK)
+        goto done;
+    double t2 = now_ms();
+    c->t[PHASE_SOLVE] = t2 - t1;
+    c->t[PHASE_SCHEDULE] = 0;
+
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(c->created_at, sizeof c->created_at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    model_format_quarter(quarter_of_days(c->cfg.quarter.start), c->quarter, sizeof c->quarter);
+
+    /* the pairs and unmatched learners as the store keeps them */
+    const match_result *r = c->result;
+    size_t np = 0, nu = 0;
+    for (int t = 0; t < TRACK_COUNT; t++) {
+        np += r->t[t].n_pairs;
+        nu += r->t[t].n_unmatched;
+    }
+    store_pair *pairs = calloc(np + 1, sizeof *pairs);
+    store_unmatched *un = calloc(nu + 1, sizeof *un);
+    cJSON *config = settings_to_json(&c->cfg);
+    char *config_text = config ? cJSON_PrintUnformatted(config) : NULL;
+    char summary[256];
+    if (!pairs || !un || !config_text) {
+        rc = MM_ENOMEM;
+        goto free_run;
+    }
+    np = nu = 0;
+    const mm_model *m = c->model;
+    for (int t = 0; t < TRACK_COUNT; t++) {
+        const match_track *mt = &r->t[t];
+        for (size_t i = 0; i < mt->n_pairs; i++)
+            pairs[np++] = (store_pair){track_name(t), m->emps[mt->pairs[i].learner].id,
+                                       m->emps[mt->pairs[i].partner].id, mt->pairs[i].score,
+                                       mt->pairs[i].pinned};
+        for (size_t i = 0; i < mt->n_unmatched; i++)
+            un[nu++] = (store_unmatched){track_name(t), m->emps[mt->unmatched[i].learner].id,
+                                         reason_names[mt->unmatched[i].reason]};
+    }
+    snprintf(summary, sizeof summary,
+             "{\"employees\":%zu,\"matched_mentoring\":%zu,\"learners_mentoring\":%zu,"
+             "\"shadow_sessions\":%zu}",
+             m->n_emps, r->t[TRACK_MENTORING].n_pairs, r->t[TRACK_MENTORING].learners,
+             r->t[TRACK_SHADOWING].n_pairs);
+    store_run run = {c->created_at, c->quarter, c->sha, config_text, r->threads, pairs, np,
+                     un, nu, summary};
+    c->t[PHASE_EXPORT] = now_ms() - t2; /* building the report is most of the export */
+    rc = store_save_run(s, &run, make_report, c, &run_id, &text, c->diag);
+    if (rc == MM_OK && out)
+        rc = report_write_all(out, text, c->diag);
+    if (rc == MM_OK && !c->o->quiet)
+        print_summary(c, run_id, out);
+free_run:
+    free(pairs);
+    free(un);
+    cJSON_Delete(config);
+    free(config_text);
+done:
+    free(text);
+    return rc;
+}
+
+static void run_ctx_free(run_ctx *c)
+{
+    match_free(c->result);
+    mm_model_free(c->model);
+}
+
+int cmd_run(const cli_options *o, mm_diag *diag)
+{
+    run_ctx c;
+    memset(&c, 0, sizeof c);
+    c.o = o;
+    c.diag = diag;
+    store *s = NULL;
+    mm_model *imported = NULL;
+    char dbpath[4096];
+    const char *out = o->out ? o->out : "out";
+    if (!o->input)
+        return cli_usage_error("%s", "run: which folder? (mentormatch run DIR)");
+    int rc = load_settings(o, &c.cfg, diag);
+    if (rc != MM_OK)
+        return rc;
+    double t0 = now_ms();
+    if ((rc = load_company(o, &imported, c.sha, diag)) != MM_OK)
+        goto done;
+    if ((rc = fileio_mkdirs(out)) != MM_OK) {
+        mm_diag_error(diag, rc, out, 0, 0, "cannot create the output folder");
+        goto done;
+    }
+    const char *db = o->db;
+    if (!db) {
+        snprintf(dbpath, sizeof dbpath, "%s/mentormatch.db", out);
+        db = dbpath;
+    }
+    if ((rc = store_open(db, 0, &s, diag)) != MM_OK)
+        goto done;
+    if ((rc = store_save_snapshot(s, imported, c.sha, diag)) != MM_OK)
+        goto done;
+    mm_model_free(imported);
+    imported = NULL;
+    /* match what the store holds, in its canonical (id) order */
+    if ((rc = store_load_model(s, &c.model, c.sha, diag)) != MM_OK)
+        goto done;
+    c.t[PHASE_IMPORT] = now_ms() - t0;
+    rc = match_and_save(&c, s, out);
+done:
+    mm_model_free(imported);
+    store_close(s);
+    run_ctx_free(&c);
+    return rc;
+}
+
+int cmd_match(const cli_options *o, mm_diag *diag)
+{
+    run_ctx c;
+    memset(&c, 0, sizeof c);
+    c.o = o;
+    c.diag = diag;
+    store *s = NULL;
+    if (!o->db)
+        return cli_usage_error("%s", "match: --db FILE is required");
+    int rc = load_settings(o, &c.cfg, diag);
+    if (rc != MM_OK)
+        return rc;
+    double t0 = now_ms();
+    if ((rc = store_open(o->db, 1, &s, diag)) != MM_OK)
+        goto done;
+    if ((rc = store_load_model(s, &c.model, c.sha, diag)) != MM_OK)
+        goto done;
+    c.t[PHASE_IMPORT] = now_ms() - t0;
+    rc = match_and_save(&c, s, o->out);
+done:
+    store_close(s);
+    run_ctx_free(&c);
+    return rc;
+}
+
+int cmd_report(const cli_options *o, mm_diag *diag)
+{
+    store *s = NULL;
+    char *text = NULL;
+    int64_t id = 0;
+    if (!o->db || !o->out)
+        return cli_usage_error("%s", "report: --db FILE and --out DIR are required");
+    int rc = store_open(o->db, 1, &s, diag);
+    if (rc == MM_OK)
+        rc = store_run_report(s, o->n_runs ? o->runs[0] : 0, &id, &text, diag);
+    if (rc == MM_OK)
+        rc = report_write_all(o->out, text, diag);
+    if (rc == MM_OK && !o->quiet)
+        printf("run %lld written to %s\n", (long long)id, o->out);
+    free(text);
+    store_close(s);
+    return rc;
+}
+
+static void print_run(void *ctx, int64_t id, const char *created_at, const char *quarter,
+                      const char *status, int published, const char *summary)
+{
+    (void)ctx;
+    printf("%-5lld %-20s %-7s %-6s %-9s %s\n", (long long)id, created_at, quarter, status,
+           published ? "published" : "draft", summary);
+}
+
+int cmd_runs(const cli_options *o, mm_diag *diag)
+{
+    store *s = NULL;
+    if (!o->db)
+        return cli_usage_error("%s", "runs: --db FILE is required");
+    int rc = store_open(o->db, 1, &s, diag);
+    if (rc == MM_OK) {
+        printf("%-5s %-20s %-7s %-6s %-9s %s\n", "id", "created_at", "quarter", "status", "state",
+               "summary");
+        rc = store_list_runs(s, print_run, NULL, diag);
+    }
+    store_close(s);
+    return rc;
+}
+
+static const char *jtext(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static double jnum(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+/* explain: from the stored report, the learner's partners with their
+   features, the alternatives, or why none. */
+int cmd_explain(const cli_options *o, mm_diag *diag)
+{
+    store *s = NULL;
+    char *text = NULL;
+    cJSON *report = NULL;
+    int64_t id = 0;
+    if (!o->db || !o->learner)
+        return cli_usage_error("%s", "explain: --db FILE and --learner ID are required");
+    int rc = store_open(o->db, 1, &s, diag);
+    if (rc == MM_OK)
+        rc = store_run_report(s, o->n_runs ? o->runs[0] : 0, &id, &text, diag);
+    if (rc != MM_OK)
+        goto done;
+    report = cJSON_Parse(text);
+    if (!report) {
+        rc = mm_diag_error(diag, MM_EINTERNAL, NULL, 0, 0, "run %lld: unreadable report",
+                           (long long)id);
+        goto done;
+    }
+    printf("learner %s in run %lld\n", o->learner, (long long)id);
+    int found = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(report, "pairs"))
+    {
+        if (strcmp(jtext(it, "learner_id"), o->learner) != 0)
+            continue;
+        found++;
+        printf("  %s: %s, score %.0f%s\n", jtext(it, "track"), jtext(it, "partner_id"),
+               jnum(it, "score"), cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "pinned"))
+                                      ? " (pinned)"
+                                      : "");
+        const cJSON *f;
+        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(it, "features"))
+            printf("    %-17s %.4f\n", f->string, f->valuedouble);
+    }
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(report, "unmatched"))
+    {
+        if (strcmp(jtext(it, "learner_id"), o->learner) != 0)
+            continue;
+        found++;
+        printf("  %s: unmatched, %s: %s\n", jtext(it, "track"), jtext(it, "reason"),
+               jtext(it, "detail"));
+    }
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(report, "alternatives"))
+    {
+        if (strcmp(jtext(it, "learner_id"), o->learner) != 0)
+            continue;
+        printf("  %s alternatives:", jtext(it, "track"));
+        const cJSON *p;
+        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(it, "partners"))
+            printf(" %s (%.0f)", jtext(p, "partner_id"), jnum(p, "score"));
+        printf("\n");
+    }
+    if (!found)
+        rc = mm_diag_error(diag, MM_ENOTFOUND, NULL, 0, 0,
+                           "learner %s is not a learner in run %lld", o->learner, (long long)id);
+done:
+    cJSON_Delete(report);
+    free(text);
+    store_close(s);
+    return rc;
+}

@@ -1,0 +1,26 @@
+/*
+ * fileio.h - whole-file reads and crash-safe writes.
+ */
+#ifndef MM_FILEIO_H
+#define MM_FILEIO_H
+
+#include <stddef.h>
+
+/* Reads the whole file at path into a malloc'd buffer (NUL-terminated, the
+   terminator not counted in *len). Files over max bytes are MM_EIO. Returns
+   MM_OK, MM_ENOINPUT (missing or unreadable: errno is kept), MM_EIO, MM_ENOMEM. */
+int fileio_read(const char *path, size_t max, char **data, size_t *len);
+
+/* 1 when path is a directory, 0 when it is something else, -1 when absent. */
+int fileio_is_dir(const char *path);
+
+/* Writes len bytes to path through a temporary file in the same folder,
+   fsync and rename: readers see the old file or the new one, never a part.
+   Returns MM_OK, MM_ECANTCREAT (cannot create the temporary file) or MM_EIO
+   (a write, fsync or rename failed; the temporary file is removed). */
+int fileio_write_atomic(const char *path, const char *data, size_t len);
+
+/* Creates the folder path (and its parents) when missing: MM_OK or MM_ECANTCREAT. */
+int fileio_mkdirs(const char *path);
+
+#endif

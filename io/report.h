@@ -1,0 +1,49 @@
+/*
+ * report.h - report.json (SPEC section 6) and the files derived from it.
+ *
+ * The report is built from a match result once, stored with the run, and
+ * every other output (unmatched.csv, ...) is rendered from the report's
+ * JSON, so that `report --run ID` re-exports byte-identical files from the
+ * store alone.
+ */
+#ifndef MM_REPORT_H
+#define MM_REPORT_H
+
+#include <cJSON.h>
+#include <stdint.h>
+
+#include "match.h"
+#include "mentormatch.h"
+
+#define REPORT_SCHEMA_VERSION "1.0"
+
+enum { PHASE_IMPORT, PHASE_SCORE, PHASE_SOLVE, PHASE_SCHEDULE, PHASE_EXPORT, PHASE_COUNT };
+extern const char *const report_phase_names[PHASE_COUNT];
+
+typedef struct report_meta {
+    int64_t run_id;
+    const char *created_at; /* ISO 8601 UTC */
+    const char *inputs_sha256;
+    int threads;
+    double timings_ms[PHASE_COUNT];
+    const mm_diag *diag; /* its warnings go into the report */
+} report_meta;
+
+/* The whole report as a new cJSON tree (owned by the caller), NULL on OOM. */
+cJSON *report_build(const match_result *r, const report_meta *meta);
+
+/* Renders a tree as text (malloc'd, ends with a newline); NULL on OOM. */
+char *report_render(const cJSON *report);
+
+/*
+ * Writes report.json (the given text) and the files derived from it into
+ * the folder out (created when missing), each through a temporary file and
+ * a rename. Returns MM_OK, MM_ECANTCREAT or MM_EIO, with a message in diag.
+ */
+int report_write_all(const char *out, const char *report_text, mm_diag *diag);
+
+/* A CSV cell, quoted when needed and neutralised against formula injection
+   (a cell starting with = + - @ or a tab gets a leading apostrophe). */
+int report_csv_cell(char **buf, size_t *len, size_t *cap, const char *cell);
+
+#endif

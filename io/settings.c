@@ -1,0 +1,393 @@
+/*
+ * settings.c - the configuration file: strict JSON in, canonical JSON out.
+ *
+ * Every key is optional; each one present is checked for its type and range
+ * and reported with its JSON path. The parse works on a copy and changes
+ * *cfg only when the whole file is valid.
+ */
+#include "settings.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+
+typedef struct parser {
+    mm_diag *diag;
+    const char *name;
+    int rc;
+} parser;
+
+static void bad(parser *p, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void bad(parser *p, const char *path, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    mm_diag_error(p->diag, MM_ECONFIG, p->name, 0, 0, "%s: %s", path, msg);
+    p->rc = MM_ECONFIG;
+}
+
+/* Checks that every member of obj is one of keys[]. */
+static void known_keys(parser *p, const cJSON *obj, const char *path, const char *const *keys)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, obj)
+    {
+        int found = 0;
+        for (const char *const *k = keys; *k; k++)
+            found |= strcmp(it->string, *k) == 0;
+        if (!found)
+            bad(p, path, "unknown key \"%s\"", it->string);
+    }
+}
+
+static const cJSON *member(parser *p, const cJSON *obj, const char *key, const char *path,
+                           char *child, size_t size)
+{
+    snprintf(child, size, "%s.%s", path, key);
+    (void)p;
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+static void get_int(parser *p, const cJSON *obj, const char *path, const char *key, long lo,
+                    long hi, int32_t *out)
+{
+    char cp[256];
+    const cJSON *v = member(p, obj, key, path, cp, sizeof cp);
+    if (!v)
+        return;
+    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
+        v->valuedouble < (double)lo || v->valuedouble > (double)hi) {
+        bad(p, cp, "expected an integer %ld..%ld", lo, hi);
+        return;
+    }
+    *out = (int32_t)v->valuedouble;
+}
+
+static void get_num(parser *p, const cJSON *obj, const char *path, const char *key, double lo,
+                    double hi, double *out)
+{
+    char cp[256];
+    const cJSON *v = member(p, obj, key, path, cp, sizeof cp);
+    if (!v)
+        return;
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo && v->valuedouble <= hi)) {
+        bad(p, cp, "expected a number %g..%g", lo, hi);
+        return;
+    }
+    *out = v->valuedouble;
+}
+
+static void get_bool(parser *p, const cJSON *obj, const char *path, const char *key, bool *out)
+{
+    char cp[256];
+    const cJSON *v = member(p, obj, key, path, cp, sizeof cp);
+    if (!v)
+        return;
+    if (!cJSON_IsBool(v)) {
+        bad(p, cp, "expected true or false");
+        return;
+    }
+    *out = cJSON_IsTrue(v);
+}
+
+/* "YYYY-MM-DD" -> days; false when malformed or not a real date. */
+static bool parse_date(const char *s, int32_t *days)
+{
+    int y, m, d;
+    char tail;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || s[4] != '-' ||
+        s[7] != '-')
+        return false;
+    if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+        return false;
+    int32_t v = days_from_civil(y, m, d);
+    int32_t yy, mm, dd;
+    civil_from_days(v, &yy, &mm, &dd);
+    if (yy != y || mm != m || dd != d)
+        return false;
+    *days = v;
+    return true;
+}
+
+static const cJSON *section(parser *p, const cJSON *root, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
+    if (v && !cJSON_IsObject(v)) {
+        char path[64];
+        snprintf(path, sizeof path, "$.%s", key);
+        bad(p, path, "expected an object");
+        return NULL;
+    }
+    return v;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void parse_quarter(parser *p, const cJSON *q, mm_config *c)
+{
+    static const char *const keys[] = {"start", "weeks", "holidays", NULL};
+    known_keys(p, q, "$.quarter", keys);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(q, "start");
+    if (v && (!cJSON_IsString(v) || !parse_date(v->valuestring, &c->quarter.start)))
+        bad(p, "$.quarter.start", "expected a date \"YYYY-MM-DD\"");
+    get_int(p, q, "$.quarter", "weeks", 1, 53, &c->quarter.weeks);
+    v = cJSON_GetObjectItemCaseSensitive(q, "holidays");
+    if (!v)
+        return;
+    if (!cJSON_IsArray(v)) {
+        bad(p, "$.quarter.holidays", "expected an array of dates");
+        return;
+    }
+    c->quarter.n_holidays = 0;
+    int i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, v)
+    {
+        char path[64];
+        snprintf(path, sizeof path, "$.quarter.holidays[%d]", i++);
+        int32_t day;
+        if (!cJSON_IsString(it) || !parse_date(it->valuestring, &day)) {
+            bad(p, path, "expected a date \"YYYY-MM-DD\"");
+            continue;
+        }
+        if (c->quarter.n_holidays == CONFIG_MAX_HOLIDAYS) {
+            bad(p, path, "more than %d holidays", CONFIG_MAX_HOLIDAYS);
+            break;
+        }
+        c->quarter.holidays[c->quarter.n_holidays++] = day;
+    }
+    qsort(c->quarter.holidays, (size_t)c->quarter.n_holidays, sizeof c->quarter.holidays[0],
+          cmp_i32);
+}
+
+static void parse_mentoring(parser *p, const cJSON *s, mm_config *c)
+{
+    static const char *const keys[] = {"session_minutes", "cadence_weeks", "min_grade_gap",
+                                       "ideal_max_grade_gap", "exclude_manager_levels",
+                                       "exclude_peers", "allow_same_department",
+                                       "repeat_cooldown_quarters", NULL};
+    const char *path = "$.mentoring";
+    known_keys(p, s, path, keys);
+    get_int(p, s, path, "session_minutes", 15, 720, &c->mentoring.session_minutes);
+    get_int(p, s, path, "cadence_weeks", 1, 13, &c->mentoring.cadence_weeks);
+    get_int(p, s, path, "min_grade_gap", -14, 14, &c->mentoring.min_grade_gap);
+    get_int(p, s, path, "ideal_max_grade_gap", 0, 14, &c->mentoring.ideal_max_grade_gap);
+    get_int(p, s, path, "exclude_manager_levels", 0, 64, &c->mentoring.exclude_manager_levels);
+    get_bool(p, s, path, "exclude_peers", &c->mentoring.exclude_peers);
+    get_bool(p, s, path, "allow_same_department", &c->mentoring.allow_same_department);
+    get_int(p, s, path, "repeat_cooldown_quarters", 0, 400,
+            &c->mentoring.repeat_cooldown_quarters);
+}
+
+static void parse_shadowing(parser *p, const cJSON *s, mm_config *c)
+{
+    static const char *const keys[] = {"enabled", "sessions_per_learner", "session_minutes",
+                                       NULL};
+    const char *path = "$.shadowing";
+    known_keys(p, s, path, keys);
+    get_bool(p, s, path, "enabled", &c->shadowing.enabled);
+    get_int(p, s, path, "sessions_per_learner", 1, 20, &c->shadowing.sessions_per_learner);
+    get_int(p, s, path, "session_minutes", 15, 720, &c->shadowing.session_minutes);
+}
+
+static void parse_weights(parser *p, const cJSON *s, mm_config *c)
+{
+    const char *path = "$.weights";
+    const char *keys[FEATURE_COUNT + 1];
+    for (int f = 0; f < FEATURE_COUNT; f++)
+        keys[f] = feature_names[f];
+    keys[FEATURE_COUNT] = NULL;
+    known_keys(p, s, path, keys);
+    for (int f = 0; f < FEATURE_COUNT; f++)
+        get_num(p, s, path, feature_names[f], 0, 1e6, &c->weights[f]);
+}
+
+static void parse_fairness(parser *p, const cJSON *s, mm_config *c)
+{
+    static const char *const keys[] = {"attributes", "min_impact_ratio", "min_group_size",
+                                       "enforce", NULL};
+    const char *path = "$.fairness";
+    known_keys(p, s, path, keys);
+    get_num(p, s, path, "min_impact_ratio", 0, 1, &c->fairness.min_impact_ratio);
+    get_int(p, s, path, "min_group_size", 1, 1000000, &c->fairness.min_group_size);
+    get_bool(p, s, path, "enforce", &c->fairness.enforce);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, "attributes");
+    if (!v)
+        return;
+    if (!cJSON_IsArray(v)) {
+        bad(p, "$.fairness.attributes", "expected an array of attribute names");
+        return;
+    }
+    c->fairness.n_attributes = 0;
+    int i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, v)
+    {
+        char cp[64];
+        snprintf(cp, sizeof cp, "$.fairness.attributes[%d]", i++);
+        if (!cJSON_IsString(it) || !it->valuestring[0] ||
+            strlen(it->valuestring) >= CONFIG_MAX_NAME) {
+            bad(p, cp, "expected an attribute name (department, grade, location or a column)");
+            continue;
+        }
+        if (c->fairness.n_attributes == CONFIG_MAX_ATTRIBUTES) {
+            bad(p, cp, "more than %d attributes", CONFIG_MAX_ATTRIBUTES);
+            break;
+        }
+        char *dst = c->fairness.attributes[c->fairness.n_attributes++];
+        size_t n = strlen(it->valuestring);
+        for (size_t k = 0; k <= n; k++)
+            dst[k] = (char)((it->valuestring[k] >= 'A' && it->valuestring[k] <= 'Z')
+                                ? it->valuestring[k] - 'A' + 'a'
+                                : it->valuestring[k]);
+    }
+}
+
+int settings_parse(const char *text, size_t len, const char *name, mm_config *cfg,
+                   mm_diag *diag)
+{
+    parser p = {diag, name, MM_OK};
+    mm_config c = *cfg;
+    cJSON *root = cJSON_ParseWithLength(text, len);
+    if (!root || !cJSON_IsObject(root)) {
+        bad(&p, "$", "expected a JSON object");
+        goto done;
+    }
+    static const char *const keys[] = {"quarter", "mentoring", "shadowing", "weights",
+                                       "objective", "fairness", "solver", "threads",
+                                       "seed", NULL};
+    known_keys(&p, root, "$", keys);
+    const cJSON *s;
+    if ((s = section(&p, root, "quarter")))
+        parse_quarter(&p, s, &c);
+    if ((s = section(&p, root, "mentoring")))
+        parse_mentoring(&p, s, &c);
+    if ((s = section(&p, root, "shadowing")))
+        parse_shadowing(&p, s, &c);
+    if ((s = section(&p, root, "weights")))
+        parse_weights(&p, s, &c);
+    if ((s = section(&p, root, "fairness")))
+        parse_fairness(&p, s, &c);
+    if ((s = section(&p, root, "solver"))) {
+        static const char *const skeys[] = {"time_limit_s", "mip_gap", NULL};
+        known_keys(&p, s, "$.solver", skeys);
+        get_num(&p, s, "$.solver", "time_limit_s", 0.001, 1e7, &c.solver.time_limit_s);
+        get_num(&p, s, "$.solver", "mip_gap", 0, 1, &c.solver.mip_gap);
+    }
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "objective");
+    if (v) {
+        if (cJSON_IsString(v) && strcmp(v->valuestring, "participation") == 0)
+            c.objective = OBJECTIVE_PARTICIPATION;
+        else if (cJSON_IsString(v) && strcmp(v->valuestring, "score") == 0)
+            c.objective = OBJECTIVE_SCORE;
+        else
+            bad(&p, "$.objective", "expected \"participation\" or \"score\"");
+    }
+    get_int(&p, root, "$", "threads", 0, 1024, &c.threads);
+    v = cJSON_GetObjectItemCaseSensitive(root, "seed");
+    if (v) {
+        if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
+            fabs(v->valuedouble) > 9007199254740992.0)
+            bad(&p, "$.seed", "expected an integer");
+        else
+            c.seed = (int64_t)v->valuedouble;
+    }
+    double wsum = 0;
+    for (int f = 0; f < FEATURE_COUNT; f++)
+        wsum += c.weights[f];
+    if (wsum <= 0)
+        bad(&p, "$.weights", "at least one weight must be above 0");
+done:
+    cJSON_Delete(root);
+    if (p.rc == MM_OK)
+        *cfg = c;
+    return p.rc;
+}
+
+int settings_load(const char *path, mm_config *cfg, mm_diag *diag)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = fileio_read(path, 1u << 20, &text, &len);
+    if (rc != MM_OK) {
+        mm_diag_error(diag, rc, path, 0, 0, "cannot read the configuration: %s",
+                      strerror(errno));
+        return rc;
+    }
+    const char *name = strrchr(path, '/');
+    rc = settings_parse(text, len, name ? name + 1 : path, cfg, diag);
+    free(text);
+    return rc;
+}
+
+static void format_date(int32_t days, char buf[11])
+{
+    int32_t y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(buf, 11, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+}
+
+cJSON *settings_to_json(const mm_config *c)
+{
+    char date[11];
+    cJSON *root = cJSON_CreateObject();
+    cJSON *q = cJSON_AddObjectToObject(root, "quarter");
+    format_date(c->quarter.start, date);
+    cJSON_AddStringToObject(q, "start", date);
+    cJSON_AddNumberToObject(q, "weeks", c->quarter.weeks);
+    cJSON *hol = cJSON_AddArrayToObject(q, "holidays");
+    for (int32_t i = 0; hol && i < c->quarter.n_holidays; i++) {
+        format_date(c->quarter.holidays[i], date);
+        cJSON_AddItemToArray(hol, cJSON_CreateString(date));
+    }
+    cJSON *m = cJSON_AddObjectToObject(root, "mentoring");
+    cJSON_AddNumberToObject(m, "session_minutes", c->mentoring.session_minutes);
+    cJSON_AddNumberToObject(m, "cadence_weeks", c->mentoring.cadence_weeks);
+    cJSON_AddNumberToObject(m, "min_grade_gap", c->mentoring.min_grade_gap);
+    cJSON_AddNumberToObject(m, "ideal_max_grade_gap", c->mentoring.ideal_max_grade_gap);
+    cJSON_AddNumberToObject(m, "exclude_manager_levels", c->mentoring.exclude_manager_levels);
+    cJSON_AddBoolToObject(m, "exclude_peers", c->mentoring.exclude_peers);
+    cJSON_AddBoolToObject(m, "allow_same_department", c->mentoring.allow_same_department);
+    cJSON_AddNumberToObject(m, "repeat_cooldown_quarters", c->mentoring.repeat_cooldown_quarters);
+    cJSON *s = cJSON_AddObjectToObject(root, "shadowing");
+    cJSON_AddBoolToObject(s, "enabled", c->shadowing.enabled);
+    cJSON_AddNumberToObject(s, "sessions_per_learner", c->shadowing.sessions_per_learner);
+    cJSON_AddNumberToObject(s, "session_minutes", c->shadowing.session_minutes);
+    cJSON *w = cJSON_AddObjectToObject(root, "weights");
+    for (int f = 0; f < FEATURE_COUNT; f++)
+        cJSON_AddNumberToObject(w, feature_names[f], c->weights[f]);
+    cJSON_AddStringToObject(root, "objective",
+                            c->objective == OBJECTIVE_SCORE ? "score" : "participation");
+    cJSON *fa = cJSON_AddObjectToObject(root, "fairness");
+    cJSON *attrs = cJSON_AddArrayToObject(fa, "attributes");
+    for (int32_t i = 0; attrs && i < c->fairness.n_attributes; i++)
+        cJSON_AddItemToArray(attrs, cJSON_CreateString(c->fairness.attributes[i]));
+    cJSON_AddNumberToObject(fa, "min_impact_ratio", c->fairness.min_impact_ratio);
+    cJSON_AddNumberToObject(fa, "min_group_size", c->fairness.min_group_size);
+    cJSON_AddBoolToObject(fa, "enforce", c->fairness.enforce);
+    cJSON *so = cJSON_AddObjectToObject(root, "solver");
+    cJSON_AddNumberToObject(so, "time_limit_s", c->solver.time_limit_s);
+    cJSON_AddNumberToObject(so, "mip_gap", c->solver.mip_gap);
+    cJSON_AddNumberToObject(root, "threads", c->threads);
+    cJSON_AddNumberToObject(root, "seed", (double)c->seed);
+    /* cJSON's adders return NULL on OOM and leave the tree consistent: check once */
+    if (!q || !hol || !m || !s || !w || !fa || !attrs || !so ||
+        !cJSON_GetObjectItemCaseSensitive(root, "seed")) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}

@@ -1,0 +1,680 @@
+/*
+ * store.c - the SQLite store: schema, the snapshot, runs.
+ *
+ * STRICT tables, foreign keys on, WAL. Employees are referred to by their
+ * text ids, so runs outlive the snapshot they were computed on. Every write
+ * runs in one transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on any
+ * failure).
+ */
+#include "store.h"
+
+#include <nettle/sha2.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "fileio.h"
+#include "model.h"
+
+#define SCHEMA_VERSION 1
+
+struct store {
+    sqlite3 *db;
+    char *path;
+};
+
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS meta("
+    "  key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS departments("
+    "  id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    "  parent_id TEXT REFERENCES departments(id) DEFERRABLE INITIALLY DEFERRED) STRICT;"
+    "CREATE INDEX IF NOT EXISTS departments_parent ON departments(parent_id);"
+    "CREATE TABLE IF NOT EXISTS employees("
+    "  id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL,"
+    "  department_id TEXT NOT NULL REFERENCES departments(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  grade INTEGER NOT NULL CHECK (grade BETWEEN 1 AND 15),"
+    "  timezone TEXT NOT NULL, roles INTEGER NOT NULL CHECK (roles BETWEEN 0 AND 7),"
+    "  manager_id TEXT REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  location TEXT NOT NULL, hire_date TEXT NOT NULL,"
+    "  mentor_capacity INTEGER NOT NULL CHECK (mentor_capacity >= 0),"
+    "  host_capacity INTEGER NOT NULL CHECK (host_capacity >= 0)) STRICT;"
+    "CREATE INDEX IF NOT EXISTS employees_manager ON employees(manager_id);"
+    "CREATE INDEX IF NOT EXISTS employees_department ON employees(department_id);"
+    "CREATE TABLE IF NOT EXISTS employee_attributes("
+    "  employee_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (employee_id, key)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS skills("
+    "  employee_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  skill TEXT NOT NULL, level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 5),"
+    "  PRIMARY KEY (employee_id, skill)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS goals("
+    "  employee_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  skill TEXT NOT NULL, target_level INTEGER NOT NULL CHECK (target_level BETWEEN 1 AND 5),"
+    "  priority INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 3),"
+    "  track TEXT NOT NULL CHECK (track IN ('mentoring', 'shadowing', 'any')),"
+    "  PRIMARY KEY (employee_id, skill)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS availability("
+    "  employee_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  day INTEGER NOT NULL CHECK (day BETWEEN 0 AND 6),"
+    "  start_minute INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),"
+    "  end_minute INTEGER NOT NULL CHECK (end_minute BETWEEN 1 AND 1440),"
+    "  CHECK (end_minute > start_minute)) STRICT;"
+    "CREATE INDEX IF NOT EXISTS availability_employee ON availability(employee_id);"
+    "CREATE TABLE IF NOT EXISTS history("
+    "  learner_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  partner_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  quarter TEXT NOT NULL, track TEXT NOT NULL CHECK (track IN ('mentoring', 'shadowing', 'any'))) STRICT;"
+    "CREATE INDEX IF NOT EXISTS history_learner ON history(learner_id);"
+    "CREATE INDEX IF NOT EXISTS history_partner ON history(partner_id);"
+    "CREATE TABLE IF NOT EXISTS exclusions("
+    "  a_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  b_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  reason TEXT NOT NULL) STRICT;"
+    "CREATE INDEX IF NOT EXISTS exclusions_a ON exclusions(a_id);"
+    "CREATE INDEX IF NOT EXISTS exclusions_b ON exclusions(b_id);"
+    "CREATE TABLE IF NOT EXISTS pins("
+    "  learner_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  partner_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  track TEXT NOT NULL CHECK (track IN ('mentoring', 'shadowing'))) STRICT;"
+    "CREATE INDEX IF NOT EXISTS pins_learner ON pins(learner_id);"
+    "CREATE INDEX IF NOT EXISTS pins_partner ON pins(partner_id);"
+    "CREATE TABLE IF NOT EXISTS preferences("
+    "  learner_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  partner_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  rank INTEGER NOT NULL CHECK (rank >= 1)) STRICT;"
+    "CREATE INDEX IF NOT EXISTS preferences_learner ON preferences(learner_id);"
+    "CREATE INDEX IF NOT EXISTS preferences_partner ON preferences(partner_id);"
+    "CREATE TABLE IF NOT EXISTS runs("
+    "  id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, quarter TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('done', 'failed')),"
+    "  inputs_sha256 TEXT NOT NULL, config TEXT NOT NULL, threads INTEGER NOT NULL,"
+    "  published INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1)),"
+    "  summary TEXT NOT NULL, report TEXT NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS run_pairs("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  track TEXT NOT NULL CHECK (track IN ('mentoring', 'shadowing')),"
+    "  learner_id TEXT NOT NULL, partner_id TEXT NOT NULL,"
+    "  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 1000),"
+    "  pinned INTEGER NOT NULL CHECK (pinned IN (0, 1)),"
+    "  PRIMARY KEY (run_id, track, learner_id, partner_id)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS run_unmatched("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  track TEXT NOT NULL, learner_id TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  PRIMARY KEY (run_id, track, learner_id)) STRICT, WITHOUT ROWID;";
+
+/* Snapshot tables, children first (the order to delete in). */
+static const char *const snapshot_tables[] = {
+    "preferences", "pins",   "exclusions",  "history",     "availability",
+    "goals",       "skills", "employee_attributes", "employees", "departments",
+};
+#define N_SNAPSHOT (sizeof snapshot_tables / sizeof snapshot_tables[0])
+
+static int db_error(store *s, mm_diag *diag, const char *what)
+{
+    return mm_diag_error(diag, MM_ESTORE, s->path, 0, 0, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static int exec(store *s, const char *sql, mm_diag *diag)
+{
+    char *err = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        mm_diag_error(diag, MM_ESTORE, s->path, 0, 0, "%s", err ? err : "SQL error");
+        sqlite3_free(err);
+        return MM_ESTORE;
+    }
+    return MM_OK;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+int store_open(const char *path, int must_exist, store **out, mm_diag *diag)
+{
+    int rc = MM_OK;
+    *out = NULL;
+    if (must_exist && fileio_is_dir(path) < 0)
+        return mm_diag_error(diag, MM_ENOINPUT, path, 0, 0, "no such store");
+    store *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        return MM_ENOMEM;
+    }
+    int flags = SQLITE_OPEN_READWRITE | (must_exist ? 0 : SQLITE_OPEN_CREATE);
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        rc = mm_diag_error(diag, must_exist ? MM_ENOINPUT : MM_ECANTCREAT, path, 0, 0,
+                           "cannot open the store: %s",
+                           s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto done;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    if ((rc = exec(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
+                      "PRAGMA synchronous = NORMAL;", diag)) != MM_OK)
+        goto done;
+    sqlite3_stmt *st = NULL;
+    int version = 0;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (version > SCHEMA_VERSION) {
+        rc = mm_diag_error(diag, MM_ESTORE, path, 0, 0,
+                           "the store has schema version %d; this mentormatch knows %d",
+                           version, SCHEMA_VERSION);
+        goto done;
+    }
+    if (version < SCHEMA_VERSION) {
+        char sql[sizeof schema_sql + 128];
+        snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; %s PRAGMA user_version = %d; COMMIT;",
+                 schema_sql, SCHEMA_VERSION);
+        if ((rc = exec(s, sql, diag)) != MM_OK) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            goto done;
+        }
+    }
+    *out = s;
+    s = NULL;
+done:
+    store_close(s);
+    return rc;
+}
+
+/* ---- snapshot ------------------------------------------------------------ */
+
+typedef struct inserter {
+    store *s;
+    mm_diag *diag;
+    sqlite3_stmt *st;
+    int rc;
+} inserter;
+
+static int prep(store *s, const char *sql, sqlite3_stmt **st, mm_diag *diag)
+{
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+        return db_error(s, diag, "prepare");
+    return MM_OK;
+}
+
+static int step_reset(store *s, sqlite3_stmt *st, mm_diag *diag)
+{
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (r != SQLITE_DONE)
+        return db_error(s, diag, "insert");
+    return MM_OK;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v && v[0])
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static int insert_snapshot(store *s, const mm_model *m, mm_diag *diag)
+{
+    int rc = MM_OK;
+    sqlite3_stmt *st = NULL;
+    const model_employee *E = m->emps;
+
+#define PREP(sql)                                                                             \
+    do {                                                                                      \
+        sqlite3_finalize(st);                                                                 \
+        st = NULL;                                                                            \
+        if ((rc = prep(s, sql, &st, diag)) != MM_OK)                                          \
+            goto done;                                                                        \
+    } while (0)
+#define STEP()                                                                                \
+    do {                                                                                      \
+        if ((rc = step_reset(s, st, diag)) != MM_OK)                                          \
+            goto done;                                                                        \
+    } while (0)
+
+    PREP("INSERT INTO departments(id, name, parent_id) VALUES (?1, ?2, ?3)");
+    for (size_t i = 0; i < m->n_depts; i++) {
+        bind_text(st, 1, m->depts[i].id);
+        bind_text(st, 2, m->depts[i].name);
+        bind_opt_text(st, 3, m->depts[i].parent >= 0 ? m->depts[m->depts[i].parent].id : NULL);
+        STEP();
+    }
+    PREP("INSERT INTO employees(id, name, email, department_id, grade, timezone, roles,"
+         " manager_id, location, hire_date, mentor_capacity, host_capacity)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    for (size_t i = 0; i < m->n_emps; i++) {
+        const model_employee *e = &E[i];
+        bind_text(st, 1, e->id);
+        bind_text(st, 2, e->name);
+        bind_text(st, 3, e->email);
+        bind_text(st, 4, m->depts[e->dept].id);
+        sqlite3_bind_int(st, 5, e->grade);
+        bind_text(st, 6, e->timezone);
+        sqlite3_bind_int(st, 7, (int)e->roles);
+        bind_opt_text(st, 8, e->manager >= 0 ? E[e->manager].id : NULL);
+        bind_text(st, 9, e->location);
+        bind_text(st, 10, e->hire_date);
+        sqlite3_bind_int(st, 11, e->mentor_capacity);
+        sqlite3_bind_int(st, 12, e->host_capacity);
+        STEP();
+    }
+    PREP("INSERT INTO employee_attributes(employee_id, key, value) VALUES (?1, ?2, ?3)");
+    for (size_t i = 0; i < m->n_attr_rows; i++) {
+        bind_text(st, 1, E[m->attrs[i].emp].id);
+        bind_text(st, 2, m->attr_keys[m->attrs[i].a.key]);
+        bind_text(st, 3, m->attrs[i].a.value);
+        STEP();
+    }
+    PREP("INSERT INTO skills(employee_id, skill, level) VALUES (?1, ?2, ?3)");
+    for (size_t i = 0; i < m->n_skill_rows; i++) {
+        bind_text(st, 1, E[m->skills[i].emp].id);
+        bind_text(st, 2, m->skill_names[m->skills[i].s.skill]);
+        sqlite3_bind_int(st, 3, m->skills[i].s.level);
+        STEP();
+    }
+    PREP("INSERT INTO goals(employee_id, skill, target_level, priority, track)"
+         " VALUES (?1, ?2, ?3, ?4, ?5)");
+    for (size_t i = 0; i < m->n_goal_rows; i++) {
+        const model_goal *g = &m->goals[i].g;
+        bind_text(st, 1, E[m->goals[i].emp].id);
+        bind_text(st, 2, m->skill_names[g->skill]);
+        sqlite3_bind_int(st, 3, g->target);
+        sqlite3_bind_int(st, 4, g->priority);
+        bind_text(st, 5, track_name(g->track));
+        STEP();
+    }
+    PREP("INSERT INTO availability(employee_id, day, start_minute, end_minute)"
+         " VALUES (?1, ?2, ?3, ?4)");
+    for (size_t i = 0; i < m->n_window_rows; i++) {
+        const model_window *w = &m->windows[i].w;
+        bind_text(st, 1, E[m->windows[i].emp].id);
+        sqlite3_bind_int(st, 2, w->day);
+        sqlite3_bind_int(st, 3, w->start);
+        sqlite3_bind_int(st, 4, w->end);
+        STEP();
+    }
+    PREP("INSERT INTO history(learner_id, partner_id, quarter, track) VALUES (?1, ?2, ?3, ?4)");
+    for (size_t i = 0; i < m->n_history; i++) {
+        char q[16];
+        model_format_quarter(m->history[i].quarter, q, sizeof q);
+        bind_text(st, 1, E[m->history[i].learner].id);
+        bind_text(st, 2, E[m->history[i].partner].id);
+        sqlite3_bind_text(st, 3, q, -1, SQLITE_TRANSIENT);
+        bind_text(st, 4, track_name(m->history[i].track));
+        STEP();
+    }
+    PREP("INSERT INTO exclusions(a_id, b_id, reason) VALUES (?1, ?2, ?3)");
+    for (size_t i = 0; i < m->n_exclusions; i++) {
+        bind_text(st, 1, E[m->exclusions[i].a].id);
+        bind_text(st, 2, E[m->exclusions[i].b].id);
+        bind_text(st, 3, m->exclusions[i].reason);
+        STEP();
+    }
+    PREP("INSERT INTO pins(learner_id, partner_id, track) VALUES (?1, ?2, ?3)");
+    for (size_t i = 0; i < m->n_pins; i++) {
+        bind_text(st, 1, E[m->pins[i].learner].id);
+        bind_text(st, 2, E[m->pins[i].partner].id);
+        bind_text(st, 3, track_name(m->pins[i].track));
+        STEP();
+    }
+    PREP("INSERT INTO preferences(learner_id, partner_id, rank) VALUES (?1, ?2, ?3)");
+    for (size_t i = 0; i < m->n_prefs; i++) {
+        bind_text(st, 1, E[m->prefs[i].learner].id);
+        bind_text(st, 2, E[m->prefs[i].partner].id);
+        sqlite3_bind_int(st, 3, m->prefs[i].rank);
+        STEP();
+    }
+#undef PREP
+#undef STEP
+done:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_save_snapshot(store *s, const mm_model *m, const char *sha256_hex, mm_diag *diag)
+{
+    int rc = exec(s, "BEGIN IMMEDIATE", diag);
+    if (rc != MM_OK)
+        return rc;
+    char sql[128];
+    for (size_t t = 0; t < N_SNAPSHOT && rc == MM_OK; t++) {
+        snprintf(sql, sizeof sql, "DELETE FROM %s", snapshot_tables[t]);
+        rc = exec(s, sql, diag);
+    }
+    if (rc == MM_OK)
+        rc = insert_snapshot(s, m, diag);
+    if (rc == MM_OK) {
+        sqlite3_stmt *st = NULL;
+        rc = prep(s, "INSERT OR REPLACE INTO meta(key, value) VALUES ('inputs_sha256', ?1)", &st,
+                  diag);
+        if (rc == MM_OK) {
+            bind_text(st, 1, sha256_hex);
+            rc = step_reset(s, st, diag);
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc == MM_OK)
+        rc = exec(s, "COMMIT", diag);
+    if (rc != MM_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+/* ---- loading the model --------------------------------------------------- */
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+static int32_t parse_track(const char *t)
+{
+    if (strcmp(t, "mentoring") == 0)
+        return TRACK_MENTORING;
+    if (strcmp(t, "shadowing") == 0)
+        return TRACK_SHADOWING;
+    return TRACK_ANY;
+}
+
+int store_load_model(store *s, mm_model **out, char sha256_hex[65], mm_diag *diag)
+{
+    int rc = MM_OK;
+    sqlite3_stmt *st = NULL;
+    mm_model *m = model_new();
+    *out = NULL;
+    if (!m)
+        return MM_ENOMEM;
+    int r;
+    /* read in one transaction so the snapshot is consistent */
+    if ((rc = exec(s, "BEGIN", diag)) != MM_OK)
+        goto fail;
+
+#define QUERY(sql)                                                                            \
+    do {                                                                                      \
+        sqlite3_finalize(st);                                                                 \
+        st = NULL;                                                                            \
+        if ((rc = prep(s, sql, &st, diag)) != MM_OK)                                          \
+            goto done;                                                                        \
+    } while (0)
+#define OOM_IF(cond)                                                                          \
+    do {                                                                                      \
+        if (cond) {                                                                           \
+            rc = MM_ENOMEM;                                                                   \
+            goto done;                                                                        \
+        }                                                                                     \
+    } while (0)
+#define EMP(i) model_find_employee(m, col_text(st, i))
+
+    QUERY("SELECT value FROM meta WHERE key = 'inputs_sha256'");
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = mm_diag_error(diag, MM_ENOTFOUND, s->path, 0, 0,
+                           "the store holds no company yet: run `mentormatch import` first");
+        goto done;
+    }
+    snprintf(sha256_hex, 65, "%s", col_text(st, 0));
+
+    QUERY("SELECT id, name FROM departments ORDER BY id");
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        OOM_IF(model_add_dept(m, col_text(st, 0), col_text(st, 1)) < 0);
+    QUERY("SELECT id, parent_id FROM departments WHERE parent_id IS NOT NULL");
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        m->depts[model_find_dept(m, col_text(st, 0))].parent = model_find_dept(m, col_text(st, 1));
+
+    QUERY("SELECT id, name, email, department_id, grade, timezone, roles, location, hire_date,"
+          " mentor_capacity, host_capacity FROM employees ORDER BY id");
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        model_employee e = {0};
+        e.id = col_text(st, 0);
+        e.name = col_text(st, 1);
+        e.email = col_text(st, 2);
+        e.dept = model_find_dept(m, col_text(st, 3));
+        e.grade = sqlite3_column_int(st, 4);
+        e.timezone = col_text(st, 5);
+        e.roles = (uint32_t)sqlite3_column_int(st, 6);
+        e.location = col_text(st, 7);
+        e.hire_date = col_text(st, 8);
+        e.mentor_capacity = sqlite3_column_int(st, 9);
+        e.host_capacity = sqlite3_column_int(st, 10);
+        e.manager = -1;
+        OOM_IF(model_add_employee(m, &e) < 0);
+    }
+    QUERY("SELECT id, manager_id FROM employees WHERE manager_id IS NOT NULL");
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        m->emps[EMP(0)].manager = EMP(1);
+
+    QUERY("SELECT employee_id, key, value FROM employee_attributes ORDER BY employee_id, key");
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        int32_t key = model_intern_attr_key(m, col_text(st, 1));
+        OOM_IF(key < 0 || model_add_attr(m, EMP(0), key, col_text(st, 2)));
+    }
+    QUERY("SELECT employee_id, skill, level FROM skills ORDER BY employee_id, skill");
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = col_text(st, 1);
+        int32_t k = model_intern_skill(m, name, strlen(name));
+        OOM_IF(k < 0 || model_add_skill(m, EMP(0), k, sqlite3_column_int(st, 2)));
+    }
+    QUERY("SELECT employee_id, skill, target_level, priority, track FROM goals"
+          " ORDER BY employee_id, skill");
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = col_text(st, 1);
+        model_goal g = {model_intern_skill(m, name, strlen(name)), sqlite3_column_int(st, 2),
+                        sqlite3_column_int(st, 3), parse_track(col_text(st, 4))};
+        OOM_IF(g.skill < 0 || model_add_goal(m, EMP(0), &g));
+    }
+    QUERY("SELECT employee_id, day, start_minute, end_minute FROM availability");
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        model_window w = {sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
+                          sqlite3_column_int(st, 3)};
+        OOM_IF(model_add_window(m, EMP(0), &w));
+    }
+    /* history: the imported rows, and the pairs of published runs */
+    QUERY("SELECT learner_id, partner_id, quarter, track FROM history"
+          " UNION ALL SELECT p.learner_id, p.partner_id, r.quarter, p.track"
+          " FROM run_pairs p JOIN runs r ON r.id = p.run_id WHERE r.published = 1");
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        model_history h = {EMP(0), EMP(1), model_parse_quarter(col_text(st, 2)),
+                           parse_track(col_text(st, 3))};
+        if (h.learner < 0 || h.partner < 0 || h.quarter < 0)
+            continue; /* a published pair of someone who has left */
+        OOM_IF(model_add_history(m, &h));
+    }
+    QUERY("SELECT a_id, b_id, reason FROM exclusions");
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        OOM_IF(model_add_exclusion(m, EMP(0), EMP(1), col_text(st, 2)));
+    QUERY("SELECT learner_id, partner_id, track FROM pins");
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        model_pin p = {EMP(0), EMP(1), parse_track(col_text(st, 2))};
+        OOM_IF(model_add_pin(m, &p));
+    }
+    QUERY("SELECT learner_id, partner_id, rank FROM preferences");
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        model_preference p = {EMP(0), EMP(1), sqlite3_column_int(st, 2)};
+        OOM_IF(model_add_preference(m, &p));
+    }
+    if (r != SQLITE_DONE) {
+        rc = db_error(s, diag, "load");
+        goto done;
+    }
+    rc = model_finish(m);
+#undef QUERY
+#undef OOM_IF
+#undef EMP
+done:
+    sqlite3_finalize(st);
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+fail:
+    if (rc == MM_OK)
+        *out = m;
+    else
+        mm_model_free(m);
+    return rc;
+}
+
+/* ---- runs ---------------------------------------------------------------- */
+
+int store_save_run(store *s, const store_run *run, store_report_fn make_report, void *ctx,
+                   int64_t *run_id, char **report, mm_diag *diag)
+{
+    int rc = MM_OK;
+    sqlite3_stmt *st = NULL;
+    char *text = NULL;
+    *report = NULL;
+    if ((rc = exec(s, "BEGIN IMMEDIATE", diag)) != MM_OK)
+        return rc;
+    int64_t id = 1;
+    if ((rc = prep(s, "SELECT coalesce(max(id), 0) + 1 FROM runs", &st, diag)) != MM_OK)
+        goto done;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+    text = make_report(ctx, id);
+    if (!text) {
+        rc = mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "cannot build the report");
+        goto done;
+    }
+    if ((rc = prep(s, "INSERT INTO runs(id, created_at, quarter, status, inputs_sha256, config,"
+                      " threads, summary, report) VALUES (?1, ?2, ?3, 'done', ?4, ?5, ?6, ?7, ?8)",
+                   &st, diag)) != MM_OK)
+        goto done;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, run->created_at);
+    bind_text(st, 3, run->quarter);
+    bind_text(st, 4, run->inputs_sha256);
+    bind_text(st, 5, run->config_json);
+    sqlite3_bind_int(st, 6, run->threads);
+    bind_text(st, 7, run->summary_json);
+    bind_text(st, 8, text);
+    if ((rc = step_reset(s, st, diag)) != MM_OK)
+        goto done;
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((rc = prep(s, "INSERT INTO run_pairs(run_id, track, learner_id, partner_id, score, pinned)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st, diag)) != MM_OK)
+        goto done;
+    for (size_t i = 0; i < run->n_pairs; i++) {
+        const store_pair *p = &run->pairs[i];
+        sqlite3_bind_int64(st, 1, id);
+        bind_text(st, 2, p->track);
+        bind_text(st, 3, p->learner_id);
+        bind_text(st, 4, p->partner_id);
+        sqlite3_bind_int(st, 5, p->score);
+        sqlite3_bind_int(st, 6, p->pinned ? 1 : 0);
+        if ((rc = step_reset(s, st, diag)) != MM_OK)
+            goto done;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((rc = prep(s, "INSERT INTO run_unmatched(run_id, track, learner_id, reason)"
+                      " VALUES (?1, ?2, ?3, ?4)", &st, diag)) != MM_OK)
+        goto done;
+    for (size_t i = 0; i < run->n_unmatched; i++) {
+        const store_unmatched *u = &run->unmatched[i];
+        sqlite3_bind_int64(st, 1, id);
+        bind_text(st, 2, u->track);
+        bind_text(st, 3, u->learner_id);
+        bind_text(st, 4, u->reason);
+        if ((rc = step_reset(s, st, diag)) != MM_OK)
+            goto done;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    rc = exec(s, "COMMIT", diag);
+done:
+    sqlite3_finalize(st);
+    if (rc != MM_OK) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        free(text);
+        text = NULL;
+    }
+    *run_id = rc == MM_OK ? id : 0;
+    *report = text;
+    return rc;
+}
+
+int store_run_report(store *s, int64_t run_id, int64_t *found_id, char **report,
+                     mm_diag *diag)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prep(s,
+                  run_id > 0 ? "SELECT id, report FROM runs WHERE id = ?1"
+                             : "SELECT id, report FROM runs ORDER BY id DESC LIMIT 1",
+                  &st, diag);
+    *report = NULL;
+    if (rc != MM_OK)
+        return rc;
+    if (run_id > 0)
+        sqlite3_bind_int64(st, 1, run_id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = run_id > 0 ? mm_diag_error(diag, MM_ENOTFOUND, s->path, 0, 0, "no run %lld",
+                                        (long long)run_id)
+                        : mm_diag_error(diag, MM_ENOTFOUND, s->path, 0, 0, "no runs yet");
+    } else {
+        *found_id = sqlite3_column_int64(st, 0);
+        *report = strdup(col_text(st, 1));
+        if (!*report)
+            rc = MM_ENOMEM;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_list_runs(store *s, store_run_fn fn, void *ctx, mm_diag *diag)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prep(s, "SELECT id, created_at, quarter, status, published, summary FROM runs"
+                     " ORDER BY id DESC", &st, diag);
+    if (rc != MM_OK)
+        return rc;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3),
+           sqlite3_column_int(st, 4), col_text(st, 5));
+    if (r != SQLITE_DONE)
+        rc = db_error(s, diag, "list runs");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_snapshot_digest(store *s, char hex[65], mm_diag *diag)
+{
+    int rc = MM_OK;
+    struct sha256_ctx sha;
+    sha256_init(&sha);
+    sqlite3_stmt *st = NULL;
+    for (size_t t = 0; t < N_SNAPSHOT + 1 && rc == MM_OK; t++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY 1, 2, 3",
+                 t < N_SNAPSHOT ? snapshot_tables[t] : "meta");
+        if ((rc = prep(s, sql, &st, diag)) != MM_OK)
+            break;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            int n = sqlite3_column_count(st);
+            for (int c = 0; c < n; c++) {
+                const char *v = col_text(st, c);
+                sha256_update(&sha, strlen(v) + 1, (const uint8_t *)v);
+            }
+        }
+        sqlite3_finalize(st);
+        st = NULL;
+    }
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_digest(&sha, sizeof d, d);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    return rc;
+}

@@ -1,0 +1,83 @@
+/*
+ * store.h - the SQLite store (SPEC section 7).
+ *
+ * One file holds the imported snapshot of the company and every run. Every
+ * write is one transaction: an import replaces the snapshot whole or not at
+ * all; a run is written whole at its end, so a run killed midway is absent.
+ * Only store.c includes sqlite3.h.
+ */
+#ifndef MM_STORE_H
+#define MM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mentormatch.h"
+
+typedef struct store store;
+
+/* Opens (creating when missing, unless must_exist) the store at path and
+   brings its schema up to date. MM_OK, MM_ENOINPUT (must_exist and absent),
+   MM_ESTORE. *out is freed with store_close. */
+int store_open(const char *path, int must_exist, store **out, mm_diag *diag);
+void store_close(store *s);
+
+/* Replaces the snapshot with model m in one transaction; on any failure the
+   store keeps the old snapshot. sha256_hex is the inputs' digest. */
+int store_save_snapshot(store *s, const mm_model *m, const char *sha256_hex, mm_diag *diag);
+
+/* Loads the snapshot as a finished model, employees in id order. Pairs of
+   published runs are added to the model's history. MM_NOTFOUND when no
+   snapshot was imported. sha256_hex receives the snapshot's digest. */
+int store_load_model(store *s, mm_model **out, char sha256_hex[65], mm_diag *diag);
+
+/* One run as it is written: the pairs and unmatched learners for the
+   history and queries, and the report for re-export. */
+typedef struct store_pair {
+    const char *track, *learner_id, *partner_id;
+    int32_t score;
+    int pinned;
+} store_pair;
+
+typedef struct store_unmatched {
+    const char *track, *learner_id, *reason;
+} store_unmatched;
+
+typedef struct store_run {
+    const char *created_at; /* ISO 8601 UTC */
+    const char *quarter;    /* "2027Q1" */
+    const char *inputs_sha256;
+    const char *config_json;
+    int threads;
+    const store_pair *pairs;
+    size_t n_pairs;
+    const store_unmatched *unmatched;
+    size_t n_unmatched;
+    const char *summary_json; /* a short JSON summary, for `runs` */
+} store_run;
+
+/*
+ * Writes a run in one transaction. The run's id is chosen first and handed
+ * to make_report, which returns the report (malloc'd JSON text, or NULL on
+ * failure: the run is then not written); the report is stored with the run
+ * and returned in *report (the caller frees it).
+ */
+typedef char *(*store_report_fn)(void *ctx, int64_t run_id);
+int store_save_run(store *s, const store_run *run, store_report_fn make_report, void *ctx,
+                   int64_t *run_id, char **report, mm_diag *diag);
+
+/* The stored report of a run (id <= 0: the newest run); MM_NOTFOUND when none. */
+int store_run_report(store *s, int64_t run_id, int64_t *found_id, char **report,
+                     mm_diag *diag);
+
+/* Calls fn for each run, newest first; fn gets id, created_at, quarter,
+   status, published, summary_json. */
+typedef void (*store_run_fn)(void *ctx, int64_t id, const char *created_at, const char *quarter,
+                             const char *status, int published, const char *summary_json);
+int store_list_runs(store *s, store_run_fn fn, void *ctx, mm_diag *diag);
+
+/* A digest of the snapshot tables' contents, for tests that a failed
+   import changed nothing (hex, 65 bytes). */
+int store_snapshot_digest(store *s, char hex[65], mm_diag *diag);
+
+#endif
