@@ -441,8 +441,10 @@ static const char *const EXCLUSION_REASONS[] = {
 
 /* --------------------------------------------------------------- model -- */
 
+/* One employee. Until assign_ids, employees are indexed department by
+ * department; from then on an employee's index is its id number - 1. */
 typedef struct {
-    int32_t mgr;    /* internal index of the manager, -1 for the root */
+    int32_t mgr;    /* index of the manager, -1 for the root */
     int32_t hire;   /* days since 1970-01-01 */
     uint16_t dept;
     uint16_t first, last;
@@ -467,8 +469,8 @@ typedef struct {
 } dept_t;
 
 typedef struct {
-    int32_t a, b; /* ids */
-    int reason;
+    int32_t a, b; /* employee indices */
+    int reason;   /* index into EXCLUSION_REASONS (exclusions only) */
 } pair_t;
 
 typedef struct {
@@ -510,7 +512,7 @@ static void *xcalloc(size_t n, size_t size)
     return p;
 }
 
-/* A set of unordered employee pairs (internal indices). */
+/* A set of unordered employee pairs (indices). */
 static void pairset_init(pairset_t *s, size_t expected)
 {
     size_t cap = 16;
@@ -1372,12 +1374,6 @@ static void ob_emp(out_t *o, const company_t *c, int32_t i)
     ob_pad(o, (uint64_t)i + 1, c->id_width);
 }
 
-static void ob_id(out_t *o, const company_t *c, int32_t id)
-{
-    ob_ch(o, 'E');
-    ob_pad(o, (uint64_t)id + 1, c->id_width);
-}
-
 static void ob_dept(out_t *o, const company_t *c, int32_t k)
 {
     ob_ch(o, 'D');
@@ -1685,9 +1681,9 @@ static void write_pairs(const company_t *c, const char *dir, const char *name,
     out_t *o = ob_open(dir, name);
     ob_str(o, header);
     for (int32_t k = 0; k < n; k++) {
-        ob_id(o, c, p[k].a);
+        ob_emp(o, c, p[k].a);
         ob_ch(o, ',');
-        ob_id(o, c, p[k].b);
+        ob_emp(o, c, p[k].b);
         ob_ch(o, ',');
         if (reasons)
             ob_field(o, EXCLUSION_REASONS[p[k].reason]);

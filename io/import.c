@@ -89,6 +89,28 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 33);
 }
 
+/* Makes room for about n keys at once, so a big file does not rehash often. */
+static void keymap_reserve(keymap *k, size_t n)
+{
+    size_t cap = 1024;
+    while (cap < 2 * n && cap < ((size_t)1 << 40))
+        cap *= 2;
+    if (cap <= k->cap)
+        return;
+    uint64_t *keys = calloc(cap, sizeof *keys);
+    long *lines = calloc(cap, sizeof *lines);
+    if (!keys || !lines || k->n) { /* only an empty map is pre-sized */
+        free(keys);
+        free(lines);
+        return;
+    }
+    free(k->keys);
+    free(k->lines);
+    k->keys = keys;
+    k->lines = lines;
+    k->cap = cap;
+}
+
 /* Inserts key; returns 0 (new), the earlier line (> 0) when present, -1 on OOM. */
 static long keymap_put(keymap *k, uint64_t key, long line)
 {
@@ -157,6 +179,12 @@ struct importer {
     size_t cap_emp_line;
     ref_list managers, parents;
     keymap skill_keys, goal_keys, pin_keys, pref_keys, pin_mentor;
+    /* time zones seen, so each distinct name is looked up once */
+    struct {
+        char *name;
+        bool known;
+    } zones[64];
+    int n_zones;
     bool oom;
 };
 
@@ -334,6 +362,23 @@ static bool check_id(importer *im, const in_row *r, int c)
     return true;
 }
 
+/* Whether name is a known IANA zone; remembers the answers. */
+static bool zone_known(importer *im, const char *name)
+{
+    for (int i = 0; i < im->n_zones; i++)
+        if (strcmp(im->zones[i].name, name) == 0)
+            return im->zones[i].known;
+    bool known = tz_get(name) != NULL;
+    if (im->n_zones < (int)(sizeof im->zones / sizeof im->zones[0])) {
+        char *copy = strdup(name);
+        if (copy) {
+            im->zones[im->n_zones].name = copy;
+            im->zones[im->n_zones++].known = known;
+        }
+    }
+    return known;
+}
+
 static void note_oom(importer *im)
 {
     if (!im->oom)
@@ -451,7 +496,7 @@ static void emp_row(importer *im, const in_row *r)
     if (is_empty(r, EMP_TIMEZONE)) {
         row_error(im, r, EMP_TIMEZONE, "expected an IANA time zone name, got nothing");
         ok = false;
-    } else if (!tz_get(r->val[EMP_TIMEZONE])) {
+    } else if (!zone_known(im, r->val[EMP_TIMEZONE])) {
         row_error(im, r, EMP_TIMEZONE, "unknown time zone \"%s\"",
                   shown(r, EMP_TIMEZONE, buf, sizeof buf));
         ok = false;
@@ -1056,6 +1101,11 @@ static int import_csv_table(importer *im, const char *dir, size_t t, struct sha2
         size_be[i] = (uint8_t)((uint64_t)len >> (56 - 8 * i));
     sha256_update(sha, sizeof size_be, size_be);
     sha256_update(sha, len, (const uint8_t *)data);
+    /* rows are at least ~12 bytes: size the duplicate maps for the file */
+    if (t == 2)
+        keymap_reserve(&im->skill_keys, len / 12);
+    else if (t == 3)
+        keymap_reserve(&im->goal_keys, len / 12);
     rc = csvr_parse_buffer(data, len, tables[t].file, csv_row_cb, &cx, im->diag);
 done:
     if (cx.header) {
@@ -1292,6 +1342,8 @@ static void company_warnings(importer *im)
 
 static void importer_free(importer *im)
 {
+    for (int i = 0; i < im->n_zones; i++)
+        free(im->zones[i].name);
     free(im->emp_line);
     free(im->managers.v);
     free(im->parents.v);

@@ -33,60 +33,58 @@ static const char schema_sql[] =
     "  parent_id TEXT REFERENCES departments(id) DEFERRABLE INITIALLY DEFERRED) STRICT;"
     "CREATE INDEX IF NOT EXISTS departments_parent ON departments(parent_id);"
     "CREATE TABLE IF NOT EXISTS employees("
-    "  id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL,"
+    "  key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+    "  email TEXT NOT NULL,"
     "  department_id TEXT NOT NULL REFERENCES departments(id) DEFERRABLE INITIALLY DEFERRED,"
     "  grade INTEGER NOT NULL CHECK (grade BETWEEN 1 AND 15),"
     "  timezone TEXT NOT NULL, roles INTEGER NOT NULL CHECK (roles BETWEEN 0 AND 7),"
-    "  manager_id TEXT REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  manager INTEGER REFERENCES employees(key) DEFERRABLE INITIALLY DEFERRED,"
     "  location TEXT NOT NULL, hire_date TEXT NOT NULL,"
     "  mentor_capacity INTEGER NOT NULL CHECK (mentor_capacity >= 0),"
     "  host_capacity INTEGER NOT NULL CHECK (host_capacity >= 0)) STRICT;"
-    "CREATE INDEX IF NOT EXISTS employees_manager ON employees(manager_id);"
+    "CREATE INDEX IF NOT EXISTS employees_manager ON employees(manager);"
     "CREATE INDEX IF NOT EXISTS employees_department ON employees(department_id);"
+    "CREATE TABLE IF NOT EXISTS skill_names("
+    "  key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE) STRICT;"
     "CREATE TABLE IF NOT EXISTS employee_attributes("
-    "  employee_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
-    "  key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (employee_id, key)) STRICT, WITHOUT ROWID;"
+    "  employee INTEGER NOT NULL REFERENCES employees(key) DEFERRABLE INITIALLY DEFERRED,"
+    "  name TEXT NOT NULL, value TEXT NOT NULL,"
+    "  PRIMARY KEY (employee, name)) STRICT, WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS skills("
-    "  employee_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
-    "  skill TEXT NOT NULL, level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 5),"
-    "  PRIMARY KEY (employee_id, skill)) STRICT, WITHOUT ROWID;"
+    "  employee INTEGER NOT NULL REFERENCES employees(key) DEFERRABLE INITIALLY DEFERRED,"
+    "  skill INTEGER NOT NULL REFERENCES skill_names(key) DEFERRABLE INITIALLY DEFERRED,"
+    "  level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 5),"
+    "  PRIMARY KEY (employee, skill)) STRICT, WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS goals("
-    "  employee_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
-    "  skill TEXT NOT NULL, target_level INTEGER NOT NULL CHECK (target_level BETWEEN 1 AND 5),"
+    "  employee INTEGER NOT NULL REFERENCES employees(key) DEFERRABLE INITIALLY DEFERRED,"
+    "  skill INTEGER NOT NULL REFERENCES skill_names(key) DEFERRABLE INITIALLY DEFERRED,"
+    "  target_level INTEGER NOT NULL CHECK (target_level BETWEEN 1 AND 5),"
     "  priority INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 3),"
     "  track TEXT NOT NULL CHECK (track IN ('mentoring', 'shadowing', 'any')),"
-    "  PRIMARY KEY (employee_id, skill)) STRICT, WITHOUT ROWID;"
+    "  PRIMARY KEY (employee, skill)) STRICT, WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS availability("
-    "  employee_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  employee INTEGER NOT NULL REFERENCES employees(key) DEFERRABLE INITIALLY DEFERRED,"
     "  day INTEGER NOT NULL CHECK (day BETWEEN 0 AND 6),"
     "  start_minute INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),"
     "  end_minute INTEGER NOT NULL CHECK (end_minute BETWEEN 1 AND 1440),"
     "  CHECK (end_minute > start_minute)) STRICT;"
-    "CREATE INDEX IF NOT EXISTS availability_employee ON availability(employee_id);"
     "CREATE TABLE IF NOT EXISTS history("
-    "  learner_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
-    "  partner_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
-    "  quarter TEXT NOT NULL, track TEXT NOT NULL CHECK (track IN ('mentoring', 'shadowing', 'any'))) STRICT;"
-    "CREATE INDEX IF NOT EXISTS history_learner ON history(learner_id);"
-    "CREATE INDEX IF NOT EXISTS history_partner ON history(partner_id);"
+    "  learner INTEGER NOT NULL REFERENCES employees(key) DEFERRABLE INITIALLY DEFERRED,"
+    "  partner INTEGER NOT NULL REFERENCES employees(key) DEFERRABLE INITIALLY DEFERRED,"
+    "  quarter TEXT NOT NULL,"
+    "  track TEXT NOT NULL CHECK (track IN ('mentoring', 'shadowing', 'any'))) STRICT;"
     "CREATE TABLE IF NOT EXISTS exclusions("
-    "  a_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
-    "  b_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  a INTEGER NOT NULL REFERENCES employees(key) DEFERRABLE INITIALLY DEFERRED,"
+    "  b INTEGER NOT NULL REFERENCES employees(key) DEFERRABLE INITIALLY DEFERRED,"
     "  reason TEXT NOT NULL) STRICT;"
-    "CREATE INDEX IF NOT EXISTS exclusions_a ON exclusions(a_id);"
-    "CREATE INDEX IF NOT EXISTS exclusions_b ON exclusions(b_id);"
     "CREATE TABLE IF NOT EXISTS pins("
-    "  learner_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
-    "  partner_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  learner INTEGER NOT NULL REFERENCES employees(key) DEFERRABLE INITIALLY DEFERRED,"
+    "  partner INTEGER NOT NULL REFERENCES employees(key) DEFERRABLE INITIALLY DEFERRED,"
     "  track TEXT NOT NULL CHECK (track IN ('mentoring', 'shadowing'))) STRICT;"
-    "CREATE INDEX IF NOT EXISTS pins_learner ON pins(learner_id);"
-    "CREATE INDEX IF NOT EXISTS pins_partner ON pins(partner_id);"
     "CREATE TABLE IF NOT EXISTS preferences("
-    "  learner_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
-    "  partner_id TEXT NOT NULL REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  learner INTEGER NOT NULL REFERENCES employees(key) DEFERRABLE INITIALLY DEFERRED,"
+    "  partner INTEGER NOT NULL REFERENCES employees(key) DEFERRABLE INITIALLY DEFERRED,"
     "  rank INTEGER NOT NULL CHECK (rank >= 1)) STRICT;"
-    "CREATE INDEX IF NOT EXISTS preferences_learner ON preferences(learner_id);"
-    "CREATE INDEX IF NOT EXISTS preferences_partner ON preferences(partner_id);"
     "CREATE TABLE IF NOT EXISTS runs("
     "  id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, quarter TEXT NOT NULL,"
     "  status TEXT NOT NULL CHECK (status IN ('done', 'failed')),"
@@ -105,10 +103,12 @@ static const char schema_sql[] =
     "  track TEXT NOT NULL, learner_id TEXT NOT NULL, reason TEXT NOT NULL,"
     "  PRIMARY KEY (run_id, track, learner_id)) STRICT, WITHOUT ROWID;";
 
-/* Snapshot tables, children first (the order to delete in). */
+/* Snapshot tables, children first: the order to delete in. Deleting the
+   children first means no parent delete has to search a child table, so the
+   child tables need no index on their employee columns. */
 static const char *const snapshot_tables[] = {
-    "preferences", "pins",   "exclusions",  "history",     "availability",
-    "goals",       "skills", "employee_attributes", "employees", "departments",
+    "preferences", "pins",        "exclusions", "history",   "availability", "goals",
+    "skills",      "skill_names", "employee_attributes",    "employees", "departments",
 };
 #define N_SNAPSHOT (sizeof snapshot_tables / sizeof snapshot_tables[0])
 
@@ -148,7 +148,8 @@ int store_open(const char *path, int must_exist, store **out, mm_diag *diag)
         free(s);
         return MM_ENOMEM;
     }
-    int flags = SQLITE_OPEN_READWRITE | (must_exist ? 0 : SQLITE_OPEN_CREATE);
+    /* one connection per handle, never shared between threads */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (must_exist ? 0 : SQLITE_OPEN_CREATE);
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
         rc = mm_diag_error(diag, must_exist ? MM_ENOINPUT : MM_ECANTCREAT, path, 0, 0,
                            "cannot open the store: %s",
@@ -157,7 +158,7 @@ int store_open(const char *path, int must_exist, store **out, mm_diag *diag)
     }
     sqlite3_busy_timeout(s->db, 5000);
     if ((rc = exec(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
-                      "PRAGMA synchronous = NORMAL;", diag)) != MM_OK)
+                      "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072;", diag)) != MM_OK)
         goto done;
     sqlite3_stmt *st = NULL;
     int version = 0;
@@ -207,7 +208,6 @@ static int step_reset(store *s, sqlite3_stmt *st, mm_diag *diag)
 {
     int r = sqlite3_step(st);
     sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
     if (r != SQLITE_DONE)
         return db_error(s, diag, "insert");
     return MM_OK;
@@ -252,88 +252,99 @@ static int insert_snapshot(store *s, const mm_model *m, mm_diag *diag)
         bind_opt_text(st, 3, m->depts[i].parent >= 0 ? m->depts[m->depts[i].parent].id : NULL);
         STEP();
     }
-    PREP("INSERT INTO employees(id, name, email, department_id, grade, timezone, roles,"
-         " manager_id, location, hire_date, mentor_capacity, host_capacity)"
-         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    /* employees are keyed by model index + 1; skills by skill index + 1 */
+    PREP("INSERT INTO employees(key, id, name, email, department_id, grade, timezone, roles,"
+         " manager, location, hire_date, mentor_capacity, host_capacity)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
     for (size_t i = 0; i < m->n_emps; i++) {
         const model_employee *e = &E[i];
-        bind_text(st, 1, e->id);
-        bind_text(st, 2, e->name);
-        bind_text(st, 3, e->email);
-        bind_text(st, 4, m->depts[e->dept].id);
-        sqlite3_bind_int(st, 5, e->grade);
-        bind_text(st, 6, e->timezone);
-        sqlite3_bind_int(st, 7, (int)e->roles);
-        bind_opt_text(st, 8, e->manager >= 0 ? E[e->manager].id : NULL);
-        bind_text(st, 9, e->location);
-        bind_text(st, 10, e->hire_date);
-        sqlite3_bind_int(st, 11, e->mentor_capacity);
-        sqlite3_bind_int(st, 12, e->host_capacity);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
+        bind_text(st, 2, e->id);
+        bind_text(st, 3, e->name);
+        bind_text(st, 4, e->email);
+        bind_text(st, 5, m->depts[e->dept].id);
+        sqlite3_bind_int(st, 6, e->grade);
+        bind_text(st, 7, e->timezone);
+        sqlite3_bind_int(st, 8, (int)e->roles);
+        if (e->manager >= 0)
+            sqlite3_bind_int64(st, 9, (sqlite3_int64)e->manager + 1);
+        else
+            sqlite3_bind_null(st, 9);
+        bind_text(st, 10, e->location);
+        bind_text(st, 11, e->hire_date);
+        sqlite3_bind_int(st, 12, e->mentor_capacity);
+        sqlite3_bind_int(st, 13, e->host_capacity);
         STEP();
     }
-    PREP("INSERT INTO employee_attributes(employee_id, key, value) VALUES (?1, ?2, ?3)");
+    PREP("INSERT INTO skill_names(key, name) VALUES (?1, ?2)");
+    for (size_t i = 0; i < m->n_skills; i++) {
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
+        bind_text(st, 2, m->skill_names[i]);
+        STEP();
+    }
+    PREP("INSERT INTO employee_attributes(employee, name, value) VALUES (?1, ?2, ?3)");
     for (size_t i = 0; i < m->n_attr_rows; i++) {
-        bind_text(st, 1, E[m->attrs[i].emp].id);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->attrs[i].emp + 1);
         bind_text(st, 2, m->attr_keys[m->attrs[i].a.key]);
         bind_text(st, 3, m->attrs[i].a.value);
         STEP();
     }
-    PREP("INSERT INTO skills(employee_id, skill, level) VALUES (?1, ?2, ?3)");
+    PREP("INSERT INTO skills(employee, skill, level) VALUES (?1, ?2, ?3)");
     for (size_t i = 0; i < m->n_skill_rows; i++) {
-        bind_text(st, 1, E[m->skills[i].emp].id);
-        bind_text(st, 2, m->skill_names[m->skills[i].s.skill]);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->skills[i].emp + 1);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)m->skills[i].s.skill + 1);
         sqlite3_bind_int(st, 3, m->skills[i].s.level);
         STEP();
     }
-    PREP("INSERT INTO goals(employee_id, skill, target_level, priority, track)"
+    PREP("INSERT INTO goals(employee, skill, target_level, priority, track)"
          " VALUES (?1, ?2, ?3, ?4, ?5)");
     for (size_t i = 0; i < m->n_goal_rows; i++) {
         const model_goal *g = &m->goals[i].g;
-        bind_text(st, 1, E[m->goals[i].emp].id);
-        bind_text(st, 2, m->skill_names[g->skill]);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->goals[i].emp + 1);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)g->skill + 1);
         sqlite3_bind_int(st, 3, g->target);
         sqlite3_bind_int(st, 4, g->priority);
         bind_text(st, 5, track_name(g->track));
         STEP();
     }
-    PREP("INSERT INTO availability(employee_id, day, start_minute, end_minute)"
+    PREP("INSERT INTO availability(employee, day, start_minute, end_minute)"
          " VALUES (?1, ?2, ?3, ?4)");
     for (size_t i = 0; i < m->n_window_rows; i++) {
         const model_window *w = &m->windows[i].w;
-        bind_text(st, 1, E[m->windows[i].emp].id);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->windows[i].emp + 1);
         sqlite3_bind_int(st, 2, w->day);
         sqlite3_bind_int(st, 3, w->start);
         sqlite3_bind_int(st, 4, w->end);
         STEP();
     }
-    PREP("INSERT INTO history(learner_id, partner_id, quarter, track) VALUES (?1, ?2, ?3, ?4)");
+    PREP("INSERT INTO history(learner, partner, quarter, track) VALUES (?1, ?2, ?3, ?4)");
     for (size_t i = 0; i < m->n_history; i++) {
         char q[16];
         model_format_quarter(m->history[i].quarter, q, sizeof q);
-        bind_text(st, 1, E[m->history[i].learner].id);
-        bind_text(st, 2, E[m->history[i].partner].id);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->history[i].learner + 1);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)m->history[i].partner + 1);
         sqlite3_bind_text(st, 3, q, -1, SQLITE_TRANSIENT);
         bind_text(st, 4, track_name(m->history[i].track));
         STEP();
     }
-    PREP("INSERT INTO exclusions(a_id, b_id, reason) VALUES (?1, ?2, ?3)");
+    PREP("INSERT INTO exclusions(a, b, reason) VALUES (?1, ?2, ?3)");
     for (size_t i = 0; i < m->n_exclusions; i++) {
-        bind_text(st, 1, E[m->exclusions[i].a].id);
-        bind_text(st, 2, E[m->exclusions[i].b].id);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->exclusions[i].a + 1);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)m->exclusions[i].b + 1);
         bind_text(st, 3, m->exclusions[i].reason);
         STEP();
     }
-    PREP("INSERT INTO pins(learner_id, partner_id, track) VALUES (?1, ?2, ?3)");
+    PREP("INSERT INTO pins(learner, partner, track) VALUES (?1, ?2, ?3)");
     for (size_t i = 0; i < m->n_pins; i++) {
-        bind_text(st, 1, E[m->pins[i].learner].id);
-        bind_text(st, 2, E[m->pins[i].partner].id);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->pins[i].learner + 1);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)m->pins[i].partner + 1);
         bind_text(st, 3, track_name(m->pins[i].track));
         STEP();
     }
-    PREP("INSERT INTO preferences(learner_id, partner_id, rank) VALUES (?1, ?2, ?3)");
+    PREP("INSERT INTO preferences(learner, partner, rank) VALUES (?1, ?2, ?3)");
     for (size_t i = 0; i < m->n_prefs; i++) {
-        bind_text(st, 1, E[m->prefs[i].learner].id);
-        bind_text(st, 2, E[m->prefs[i].partner].id);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->prefs[i].learner + 1);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)m->prefs[i].partner + 1);
         sqlite3_bind_int(st, 3, m->prefs[i].rank);
         STEP();
     }
@@ -395,10 +406,11 @@ int store_load_model(store *s, mm_model **out, char sha256_hex[65], mm_diag *dia
     int rc = MM_OK;
     sqlite3_stmt *st = NULL;
     mm_model *m = model_new();
+    int32_t *index_of = NULL, *skill_of = NULL;
     *out = NULL;
     if (!m)
         return MM_ENOMEM;
-    int r;
+    int r = SQLITE_DONE;
     /* read in one transaction so the snapshot is consistent */
     if ((rc = exec(s, "BEGIN", diag)) != MM_OK)
         goto fail;
@@ -417,7 +429,7 @@ int store_load_model(store *s, mm_model **out, char sha256_hex[65], mm_diag *dia
             goto done;                                                                        \
         }                                                                                     \
     } while (0)
-#define EMP(i) model_find_employee(m, col_text(st, i))
+#define EMP(i) index_of[sqlite3_column_int64(st, i)]
 
     QUERY("SELECT value FROM meta WHERE key = 'inputs_sha256'");
     if (sqlite3_step(st) != SQLITE_ROW) {
@@ -434,73 +446,97 @@ int store_load_model(store *s, mm_model **out, char sha256_hex[65], mm_diag *dia
     while ((r = sqlite3_step(st)) == SQLITE_ROW)
         m->depts[model_find_dept(m, col_text(st, 0))].parent = model_find_dept(m, col_text(st, 1));
 
-    QUERY("SELECT id, name, email, department_id, grade, timezone, roles, location, hire_date,"
-          " mentor_capacity, host_capacity FROM employees ORDER BY id");
+    /* employees in id order: the model index; keys map to it */
+    QUERY("SELECT max(key) FROM employees");
+    sqlite3_int64 max_key = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (max_key < 0 || max_key > INT32_MAX - 1) {
+        rc = mm_diag_error(diag, MM_ESTORE, s->path, 0, 0, "employee keys out of range");
+        goto done;
+    }
+    index_of = malloc(((size_t)max_key + 1) * sizeof *index_of);
+    OOM_IF(!index_of);
+    for (sqlite3_int64 k = 0; k <= max_key; k++)
+        index_of[k] = -1;
+    QUERY("SELECT key, id, name, email, department_id, grade, timezone, roles, location,"
+          " hire_date, mentor_capacity, host_capacity FROM employees ORDER BY id");
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         model_employee e = {0};
-        e.id = col_text(st, 0);
-        e.name = col_text(st, 1);
-        e.email = col_text(st, 2);
-        e.dept = model_find_dept(m, col_text(st, 3));
-        e.grade = sqlite3_column_int(st, 4);
-        e.timezone = col_text(st, 5);
-        e.roles = (uint32_t)sqlite3_column_int(st, 6);
-        e.location = col_text(st, 7);
-        e.hire_date = col_text(st, 8);
-        e.mentor_capacity = sqlite3_column_int(st, 9);
-        e.host_capacity = sqlite3_column_int(st, 10);
+        e.id = col_text(st, 1);
+        e.name = col_text(st, 2);
+        e.email = col_text(st, 3);
+        e.dept = model_find_dept(m, col_text(st, 4));
+        e.grade = sqlite3_column_int(st, 5);
+        e.timezone = col_text(st, 6);
+        e.roles = (uint32_t)sqlite3_column_int(st, 7);
+        e.location = col_text(st, 8);
+        e.hire_date = col_text(st, 9);
+        e.mentor_capacity = sqlite3_column_int(st, 10);
+        e.host_capacity = sqlite3_column_int(st, 11);
         e.manager = -1;
-        OOM_IF(model_add_employee(m, &e) < 0);
+        int32_t idx = model_add_employee(m, &e);
+        OOM_IF(idx < 0);
+        index_of[sqlite3_column_int64(st, 0)] = idx;
     }
-    QUERY("SELECT id, manager_id FROM employees WHERE manager_id IS NOT NULL");
+    QUERY("SELECT key, manager FROM employees WHERE manager IS NOT NULL");
     while ((r = sqlite3_step(st)) == SQLITE_ROW)
         m->emps[EMP(0)].manager = EMP(1);
+    QUERY("SELECT key, name FROM skill_names ORDER BY key");
+    int32_t n_skill_keys = 0;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        n_skill_keys = (int32_t)sqlite3_column_int64(st, 0);
+    skill_of = malloc(((size_t)n_skill_keys + 1) * sizeof *skill_of);
+    OOM_IF(!skill_of);
+    QUERY("SELECT key, name FROM skill_names ORDER BY name");
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = col_text(st, 1);
+        int32_t k = model_intern_skill(m, name, strlen(name));
+        OOM_IF(k < 0);
+        skill_of[sqlite3_column_int64(st, 0)] = k;
+    }
 
-    QUERY("SELECT employee_id, key, value FROM employee_attributes ORDER BY employee_id, key");
+    QUERY("SELECT employee, name, value FROM employee_attributes");
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         int32_t key = model_intern_attr_key(m, col_text(st, 1));
         OOM_IF(key < 0 || model_add_attr(m, EMP(0), key, col_text(st, 2)));
     }
-    QUERY("SELECT employee_id, skill, level FROM skills ORDER BY employee_id, skill");
+    QUERY("SELECT employee, skill, level FROM skills");
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        OOM_IF(model_add_skill(m, EMP(0), skill_of[sqlite3_column_int64(st, 1)],
+                               sqlite3_column_int(st, 2)));
+    QUERY("SELECT employee, skill, target_level, priority, track FROM goals");
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *name = col_text(st, 1);
-        int32_t k = model_intern_skill(m, name, strlen(name));
-        OOM_IF(k < 0 || model_add_skill(m, EMP(0), k, sqlite3_column_int(st, 2)));
-    }
-    QUERY("SELECT employee_id, skill, target_level, priority, track FROM goals"
-          " ORDER BY employee_id, skill");
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *name = col_text(st, 1);
-        model_goal g = {model_intern_skill(m, name, strlen(name)), sqlite3_column_int(st, 2),
+        model_goal g = {skill_of[sqlite3_column_int64(st, 1)], sqlite3_column_int(st, 2),
                         sqlite3_column_int(st, 3), parse_track(col_text(st, 4))};
-        OOM_IF(g.skill < 0 || model_add_goal(m, EMP(0), &g));
+        OOM_IF(model_add_goal(m, EMP(0), &g));
     }
-    QUERY("SELECT employee_id, day, start_minute, end_minute FROM availability");
+    QUERY("SELECT employee, day, start_minute, end_minute FROM availability");
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         model_window w = {sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
                           sqlite3_column_int(st, 3)};
         OOM_IF(model_add_window(m, EMP(0), &w));
     }
     /* history: the imported rows, and the pairs of published runs */
-    QUERY("SELECT learner_id, partner_id, quarter, track FROM history"
-          " UNION ALL SELECT p.learner_id, p.partner_id, r.quarter, p.track"
-          " FROM run_pairs p JOIN runs r ON r.id = p.run_id WHERE r.published = 1");
+    QUERY("SELECT learner, partner, quarter, track FROM history"
+          " UNION ALL SELECT l.key, p.key, r.quarter, rp.track"
+          " FROM run_pairs rp JOIN runs r ON r.id = rp.run_id"
+          " JOIN employees l ON l.id = rp.learner_id JOIN employees p ON p.id = rp.partner_id"
+          " WHERE r.published = 1");
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         model_history h = {EMP(0), EMP(1), model_parse_quarter(col_text(st, 2)),
                            parse_track(col_text(st, 3))};
-        if (h.learner < 0 || h.partner < 0 || h.quarter < 0)
-            continue; /* a published pair of someone who has left */
+        if (h.quarter < 0)
+            continue;
         OOM_IF(model_add_history(m, &h));
     }
-    QUERY("SELECT a_id, b_id, reason FROM exclusions");
+    QUERY("SELECT a, b, reason FROM exclusions");
     while ((r = sqlite3_step(st)) == SQLITE_ROW)
         OOM_IF(model_add_exclusion(m, EMP(0), EMP(1), col_text(st, 2)));
-    QUERY("SELECT learner_id, partner_id, track FROM pins");
+    QUERY("SELECT learner, partner, track FROM pins");
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         model_pin p = {EMP(0), EMP(1), parse_track(col_text(st, 2))};
         OOM_IF(model_add_pin(m, &p));
     }
-    QUERY("SELECT learner_id, partner_id, rank FROM preferences");
+    QUERY("SELECT learner, partner, rank FROM preferences");
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         model_preference p = {EMP(0), EMP(1), sqlite3_column_int(st, 2)};
         OOM_IF(model_add_preference(m, &p));
@@ -516,6 +552,8 @@ int store_load_model(store *s, mm_model **out, char sha256_hex[65], mm_diag *dia
 done:
     sqlite3_finalize(st);
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    free(index_of);
+    free(skill_of);
 fail:
     if (rc == MM_OK)
         *out = m;

@@ -1,0 +1,724 @@
+/*
+ * test_solve.c - solve_track and solve_slot_values against brute force.
+ *
+ * Thousands of small seeded random problems (2-6 learners, 1-4 partners,
+ * scores 0..1000 with ties and zeros, random valid pins) are solved by GLPK
+ * and by enumerating every feasible set of pairs; the lexicographic optimum
+ * (learners, sessions, score for "participation"; score, learners, sessions
+ * for "score", the solver's tie-break) must agree, and the chosen set must
+ * be feasible and match the counts reported. The same with fairness
+ * constraints, and slot values against solving from scratch.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "solve.h"
+
+#define MAX_L 6
+#define MAX_P 4
+#define MAX_E (MAX_L + MAX_P)
+#define MAX_A (MAX_L * MAX_P)
+#define MAX_F 2
+
+typedef struct inst {
+    int nl, np;
+    size_t n_arcs;
+    candidate arcs[MAX_A];
+    uint8_t pinned[MAX_A];
+    int32_t lcap[MAX_E], pcap[MAX_E];
+    int32_t group_of[MAX_F][MAX_E];
+    solve_groups groups[MAX_F];
+    solve_problem prob;
+} inst;
+
+/* splitmix64: a seeded generator, the same sequence everywhere */
+static uint64_t rng_state;
+static uint64_t rng_next(void)
+{
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+static int rnd(int n) /* 0 .. n-1 */
+{
+    return (int)(rng_next() % (uint64_t)n);
+}
+
+static int32_t random_score(void)
+{
+    switch (rnd(5)) {
+    case 0:
+        return 0;
+    case 1:
+        return 500 * rnd(3); /* ties */
+    case 2:
+        return 100 * (1 + rnd(3));
+    default:
+        return rnd(1001);
+    }
+}
+
+/* Employees: learners 0..nl-1, partners nl..nl+np-1. */
+static void random_instance(inst *in, int32_t track, objective obj)
+{
+    memset(in, 0, sizeof *in);
+    in->nl = 2 + rnd(5);
+    in->np = 1 + rnd(4);
+    int density = 30 + rnd(60);
+    for (int l = 0; l < in->nl; l++) {
+        in->lcap[l] = track == TRACK_MENTORING ? 1 : 1 + rnd(3);
+        for (int q = 0; q < in->np; q++) {
+            if (rnd(100) < density) {
+                candidate *c = &in->arcs[in->n_arcs++];
+                c->learner = l;
+                c->partner = in->nl + q;
+                c->score = random_score();
+                c->overlap = 60;
+            }
+        }
+    }
+    for (int q = 0; q < in->np; q++)
+        in->pcap[in->nl + q] = 1 + rnd(2);
+    /* sometimes a few pins, kept only while they respect the capacities */
+    if (rnd(3) == 0 && in->n_arcs > 0) {
+        int32_t lu[MAX_E] = {0}, pu[MAX_E] = {0};
+        int tries = 1 + rnd(3);
+        for (int t = 0; t < tries; t++) {
+            size_t a = (size_t)rnd((int)in->n_arcs);
+            const candidate *c = &in->arcs[a];
+            if (in->pinned[a] || lu[c->learner] >= in->lcap[c->learner] ||
+                pu[c->partner] >= in->pcap[c->partner])
+                continue;
+            in->pinned[a] = 1;
+            lu[c->learner]++;
+            pu[c->partner]++;
+        }
+    }
+    in->prob.track = track;
+    in->prob.objective = obj;
+    in->prob.n_emps = (size_t)(in->nl + in->np);
+    in->prob.arcs = in->arcs;
+    in->prob.n_arcs = in->n_arcs;
+    in->prob.pinned = in->pinned;
+    in->prob.learner_cap = in->lcap;
+    in->prob.partner_cap = in->pcap;
+    in->prob.time_limit_s = 60;
+    in->prob.mip_gap = 0;
+}
+
+static void add_fairness(inst *in)
+{
+    static const double ratios[] = {0.5, 0.8, 1.0, 0.75, 2.0 / 3.0};
+    int nf = 1 + rnd(2);
+    for (int f = 0; f < nf; f++) {
+        int ng = 2 + rnd(2);
+        for (size_t e = 0; e < in->prob.n_emps; e++)
+            in->group_of[f][e] = rnd(5) == 0 ? -1 : rnd(ng);
+        in->groups[f].group_of = in->group_of[f];
+        in->groups[f].n_groups = ng;
+    }
+    in->prob.fair = in->groups;
+    in->prob.n_fair = nf;
+    in->prob.min_impact_ratio = ratios[rnd(5)];
+    in->prob.min_group_size = 1 + rnd(2);
+}
+
+/* The fairness rule, pairwise, as SPEC section 4 words it. */
+static int brute_fair(const inst *in, const int *matched)
+{
+    const solve_problem *p = &in->prob;
+    int32_t min_size = p->min_group_size > 1 ? p->min_group_size : 1;
+    double r = p->min_impact_ratio;
+    for (int32_t f = 0; f < p->n_fair; f++) {
+        int64_t n[8] = {0}, m[8] = {0};
+        const solve_groups *g = &p->fair[f];
+        for (size_t e = 0; e < p->n_emps; e++) {
+            if (p->learner_cap[e] > 0 && g->group_of[e] >= 0) {
+                n[g->group_of[e]]++;
+                m[g->group_of[e]] += matched[e] > 0;
+            }
+        }
+        for (int a = 0; a < g->n_groups; a++) {
+            for (int b = 0; b < g->n_groups; b++) {
+                if (a == b || n[a] < min_size || n[b] < min_size)
+                    continue;
+                double lhs = (double)n[b] * (double)m[a];
+                double rhs = r * (double)n[a] * (double)m[b];
+                if (lhs < rhs - 1e-9 * (1.0 + rhs))
+                    return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+typedef struct brute {
+    const inst *in;
+    uint8_t pick[MAX_A];
+    int lcount[MAX_E], pcount[MAX_E];
+    int found;
+    int64_t best[3]; /* in the objective's order */
+} brute;
+
+static void brute_leaf(brute *b)
+{
+    const inst *in = b->in;
+    int64_t learners = 0, sessions = 0, score = 0, key[3];
+    for (size_t a = 0; a < in->n_arcs; a++) {
+        if (b->pick[a]) {
+            sessions++;
+            score += in->arcs[a].score;
+        }
+    }
+    for (int l = 0; l < in->nl; l++)
+        learners += b->lcount[l] > 0;
+    if (in->prob.n_fair > 0 && !brute_fair(in, b->lcount))
+        return;
+    if (in->prob.objective == OBJECTIVE_PARTICIPATION) {
+        key[0] = learners, key[1] = sessions, key[2] = score;
+    } else {
+        key[0] = score, key[1] = learners, key[2] = sessions;
+    }
+    if (!b->found || memcmp(key, b->best, sizeof key) != 0) {
+        int better = !b->found;
+        for (int k = 0; k < 3 && !better; k++) {
+            if (key[k] != b->best[k]) {
+                better = key[k] > b->best[k];
+                break;
+            }
+        }
+        if (better) {
+            memcpy(b->best, key, sizeof key);
+            b->found = 1;
+        }
+    }
+}
+
+static void brute_dfs(brute *b, size_t a)
+{
+    const inst *in = b->in;
+    if (a == in->n_arcs) {
+        brute_leaf(b);
+        return;
+    }
+    const candidate *c = &in->arcs[a];
+    if (!in->pinned[a]) {
+        b->pick[a] = 0;
+        brute_dfs(b, a + 1);
+    }
+    if (b->lcount[c->learner] < in->prob.learner_cap[c->learner] &&
+        b->pcount[c->partner] < in->prob.partner_cap[c->partner]) {
+        b->pick[a] = 1;
+        b->lcount[c->learner]++;
+        b->pcount[c->partner]++;
+        brute_dfs(b, a + 1);
+        b->lcount[c->learner]--;
+        b->pcount[c->partner]--;
+        b->pick[a] = 0;
+    }
+}
+
+/* The optimum by enumeration; returns 0 when nothing is feasible. */
+static int brute_force(const inst *in, int64_t *learners, int64_t *sessions, int64_t *score)
+{
+    brute b;
+    memset(&b, 0, sizeof b);
+    b.in = in;
+    brute_dfs(&b, 0);
+    if (!b.found)
+        return 0;
+    if (in->prob.objective == OBJECTIVE_PARTICIPATION) {
+        *learners = b.best[0], *sessions = b.best[1], *score = b.best[2];
+    } else {
+        *score = b.best[0], *learners = b.best[1], *sessions = b.best[2];
+    }
+    return 1;
+}
+
+/* The result is feasible, keeps the pins, and its counts describe its chosen set. */
+static void check_consistent(const inst *in, const solve_result *r)
+{
+    int lc[MAX_E] = {0}, pc[MAX_E] = {0};
+    int64_t sessions = 0, score = 0, learners = 0;
+    for (size_t a = 0; a < in->n_arcs; a++) {
+        if (in->pinned[a])
+            assert_int_equal(r->chosen[a], 1);
+        if (r->chosen[a]) {
+            assert_int_equal(r->chosen[a], 1);
+            lc[in->arcs[a].learner]++;
+            pc[in->arcs[a].partner]++;
+            sessions++;
+            score += in->arcs[a].score;
+        }
+    }
+    for (size_t e = 0; e < in->prob.n_emps; e++) {
+        assert_true(lc[e] <= in->prob.learner_cap[e]);
+        assert_true(pc[e] <= in->prob.partner_cap[e]);
+        learners += lc[e] > 0;
+    }
+    assert_int_equal(r->learners, learners);
+    assert_int_equal(r->sessions, sessions);
+    assert_int_equal(r->total_score, score);
+    if (in->prob.n_fair > 0)
+        assert_true(brute_fair(in, lc));
+}
+
+static void check_against_brute_force(int32_t track, objective obj, int fairness, int count,
+                                      uint64_t seed)
+{
+    int infeasible = 0, mip = 0;
+    rng_state = seed;
+    for (int it = 0; it < count; it++) {
+        inst *in = malloc(sizeof *in);
+        assert_non_null(in);
+        random_instance(in, track, obj);
+        if (fairness)
+            add_fairness(in);
+        int64_t bl = 0, bs = 0, bsc = 0;
+        int feasible = brute_force(in, &bl, &bs, &bsc);
+        mm_diag *d = mm_diag_new(10);
+        solve_result r;
+        int rc = solve_track(&in->prob, &r, d);
+        if (!feasible) {
+            /* only fairness with pins can make the problem infeasible */
+            assert_true(fairness);
+            assert_int_equal(rc, MM_EDATA);
+            assert_string_equal(r.status, "infeasible");
+            infeasible++;
+        } else {
+            if (rc != MM_OK)
+                fail_msg("instance %d: rc %d (%s)", it, rc,
+                         mm_diag_size(d) ? mm_diag_message(d, 0) : "");
+            assert_string_equal(r.status, "optimal");
+            if (r.learners != bl || r.sessions != bs || r.total_score != bsc)
+                fail_msg("instance %d (seed %llu): solver (%lld, %lld, %lld), brute force "
+                         "(%lld, %lld, %lld)",
+                         it, (unsigned long long)seed, (long long)r.learners,
+                         (long long)r.sessions, (long long)r.total_score, (long long)bl,
+                         (long long)bs, (long long)bsc);
+            check_consistent(in, &r);
+            assert_true(r.gap == 0.0);
+            assert_true(r.objective == (double)r.total_score);
+            mip += strcmp(r.method, "glpk-intopt") == 0;
+            if (!fairness && in->n_arcs > 0) {
+                assert_string_equal(r.method, "glpk-simplex");
+                assert_non_null(r.partner_dual);
+            }
+            /* the price of fairness: the unconstrained optimum is never worse */
+            if (obj == OBJECTIVE_PARTICIPATION)
+                assert_true(r.unfair_learners >= r.learners);
+            else
+                assert_true(r.unfair_total_score >= r.total_score);
+        }
+        solve_result_free(&r);
+        mm_diag_free(d);
+        free(in);
+    }
+    if (fairness) {
+        /* the constraints must actually bind sometimes, or this proves little */
+        print_message("fairness: %d of %d solved as a MIP, %d infeasible\n", mip, count,
+                      infeasible);
+        assert_true(mip > count / 20);
+    }
+}
+
+static void test_brute_mentoring_participation(void **state)
+{
+    (void)state;
+    check_against_brute_force(TRACK_MENTORING, OBJECTIVE_PARTICIPATION, 0, 600, 11);
+}
+
+static void test_brute_mentoring_score(void **state)
+{
+    (void)state;
+    check_against_brute_force(TRACK_MENTORING, OBJECTIVE_SCORE, 0, 600, 12);
+}
+
+static void test_brute_shadowing_participation(void **state)
+{
+    (void)state;
+    check_against_brute_force(TRACK_SHADOWING, OBJECTIVE_PARTICIPATION, 0, 600, 13);
+}
+
+static void test_brute_shadowing_score(void **state)
+{
+    (void)state;
+    check_against_brute_force(TRACK_SHADOWING, OBJECTIVE_SCORE, 0, 600, 14);
+}
+
+static void test_brute_fair_mentoring(void **state)
+{
+    (void)state;
+    check_against_brute_force(TRACK_MENTORING, OBJECTIVE_PARTICIPATION, 1, 300, 21);
+    check_against_brute_force(TRACK_MENTORING, OBJECTIVE_SCORE, 1, 300, 22);
+}
+
+static void test_brute_fair_shadowing(void **state)
+{
+    (void)state;
+    check_against_brute_force(TRACK_SHADOWING, OBJECTIVE_PARTICIPATION, 1, 300, 23);
+    check_against_brute_force(TRACK_SHADOWING, OBJECTIVE_SCORE, 1, 300, 24);
+}
+
+/* Slot values equal the difference to a from-scratch solve with the capacity raised. */
+static void check_slots(int32_t track, objective obj, int fairness, int count, uint64_t seed)
+{
+    rng_state = seed;
+    for (int it = 0; it < count; it++) {
+        inst *in = malloc(sizeof *in);
+        assert_non_null(in);
+        random_instance(in, track, obj);
+        if (fairness)
+            add_fairness(in);
+        mm_diag *d = mm_diag_new(10);
+        solve_result base;
+        int rc = solve_track(&in->prob, &base, d);
+        if (rc == MM_EDATA) { /* fairness and pins at odds: nothing to value */
+            solve_result_free(&base);
+            mm_diag_free(d);
+            free(in);
+            continue;
+        }
+        assert_int_equal(rc, MM_OK);
+        int32_t partners[MAX_E];
+        int64_t extra[MAX_E], gain[MAX_E];
+        size_t n = 0;
+        for (int q = 0; q < in->np; q++)
+            partners[n++] = in->nl + q;
+        partners[n++] = 0; /* a learner: no pairs as a partner, so no value */
+        assert_int_equal(solve_slot_values(&in->prob, partners, n, extra, gain, d), MM_OK);
+        for (size_t i = 0; i < n; i++) {
+            solve_result more;
+            in->pcap[partners[i]]++;
+            rc = solve_track(&in->prob, &more, d);
+            in->pcap[partners[i]]--;
+            assert_int_equal(rc, MM_OK);
+            if (extra[i] != more.learners - base.learners ||
+                gain[i] != more.total_score - base.total_score)
+                fail_msg("instance %d partner %d: slot (%lld, %lld), from scratch (%lld, %lld)",
+                         it, (int)partners[i], (long long)extra[i], (long long)gain[i],
+                         (long long)(more.learners - base.learners),
+                         (long long)(more.total_score - base.total_score));
+            solve_result_free(&more);
+        }
+        assert_int_equal(extra[n - 1], 0);
+        assert_int_equal(gain[n - 1], 0);
+        solve_result_free(&base);
+        mm_diag_free(d);
+        free(in);
+    }
+}
+
+static void test_slot_values(void **state)
+{
+    (void)state;
+    check_slots(TRACK_MENTORING, OBJECTIVE_PARTICIPATION, 0, 150, 31);
+    check_slots(TRACK_MENTORING, OBJECTIVE_SCORE, 0, 150, 32);
+    check_slots(TRACK_SHADOWING, OBJECTIVE_PARTICIPATION, 0, 150, 33);
+    check_slots(TRACK_SHADOWING, OBJECTIVE_SCORE, 0, 150, 34);
+    check_slots(TRACK_MENTORING, OBJECTIVE_PARTICIPATION, 1, 60, 35);
+    check_slots(TRACK_SHADOWING, OBJECTIVE_SCORE, 1, 60, 36);
+}
+
+/* A slot where it matters: two learners want one mentor of capacity 1. */
+static void test_slot_values_simple(void **state)
+{
+    (void)state;
+    candidate arcs[] = {{0, 2, 700, 60}, {1, 2, 300, 60}, {1, 3, 100, 60}};
+    int32_t lcap[] = {1, 1, 0, 0}, pcap[] = {0, 0, 1, 1};
+    solve_problem p = {.track = TRACK_MENTORING, .objective = OBJECTIVE_PARTICIPATION,
+                       .n_emps = 4, .arcs = arcs, .n_arcs = 3,
+                       .learner_cap = lcap, .partner_cap = pcap};
+    int32_t partners[] = {2, 3};
+    int64_t extra[2], gain[2];
+    mm_diag *d = mm_diag_new(10);
+    /* base: 0-2 and 1-3 (2 learners, 800); mentor 2 + 1 slot: 0-2, 1-2 (1000) */
+    assert_int_equal(solve_slot_values(&p, partners, 2, extra, gain, d), MM_OK);
+    assert_int_equal(extra[0], 0);
+    assert_int_equal(gain[0], 200);
+    assert_int_equal(extra[1], 0);
+    assert_int_equal(gain[1], 0);
+    solve_result r;
+    assert_int_equal(solve_track(&p, &r, d), MM_OK);
+    assert_int_equal(r.learners, 2);
+    assert_int_equal(r.total_score, 800);
+    assert_non_null(r.partner_dual);
+    solve_result_free(&r);
+    mm_diag_free(d);
+}
+
+static void test_no_arcs(void **state)
+{
+    (void)state;
+    int32_t lcap[] = {1, 0}, pcap[] = {0, 2};
+    solve_problem p = {.track = TRACK_MENTORING, .n_emps = 2, .learner_cap = lcap,
+                       .partner_cap = pcap};
+    solve_result r;
+    mm_diag *d = mm_diag_new(10);
+    assert_int_equal(solve_track(&p, &r, d), MM_OK);
+    assert_string_equal(r.status, "optimal");
+    assert_int_equal(r.learners, 0);
+    assert_int_equal(r.sessions, 0);
+    assert_int_equal(r.total_score, 0);
+    solve_result_free(&r);
+    /* and no employees at all */
+    solve_problem empty = {.track = TRACK_SHADOWING};
+    assert_int_equal(solve_track(&empty, &r, d), MM_OK);
+    assert_int_equal(r.learners, 0);
+    solve_result_free(&r);
+    int64_t extra[1], gain[1];
+    int32_t partners[] = {1};
+    assert_int_equal(solve_slot_values(&p, partners, 1, extra, gain, d), MM_OK);
+    assert_int_equal(extra[0], 0);
+    assert_int_equal(gain[0], 0);
+    mm_diag_free(d);
+}
+
+/* Pairs exist, but nobody has capacity as a learner: nothing can be chosen. */
+static void test_no_learners(void **state)
+{
+    (void)state;
+    candidate arcs[] = {{0, 1, 500, 60}, {0, 2, 600, 60}};
+    int32_t lcap[] = {0, 0, 0}, pcap[] = {0, 1, 1};
+    solve_problem p = {.track = TRACK_MENTORING, .n_emps = 3, .arcs = arcs, .n_arcs = 2,
+                       .learner_cap = lcap, .partner_cap = pcap};
+    solve_result r;
+    mm_diag *d = mm_diag_new(10);
+    assert_int_equal(solve_track(&p, &r, d), MM_OK);
+    assert_int_equal(r.learners, 0);
+    assert_int_equal(r.sessions, 0);
+    assert_int_equal(r.chosen[0] + r.chosen[1], 0);
+    solve_result_free(&r);
+    mm_diag_free(d);
+}
+
+static void test_all_pinned(void **state)
+{
+    (void)state;
+    candidate arcs[] = {{0, 2, 10, 60}, {0, 3, 0, 60}, {1, 3, 20, 60}};
+    uint8_t pinned[] = {1, 1, 1};
+    int32_t lcap[] = {2, 1, 0, 0}, pcap[] = {0, 0, 1, 2};
+    solve_problem p = {.track = TRACK_SHADOWING, .objective = OBJECTIVE_SCORE, .n_emps = 4,
+                       .arcs = arcs, .n_arcs = 3, .pinned = pinned,
+                       .learner_cap = lcap, .partner_cap = pcap};
+    solve_result r;
+    mm_diag *d = mm_diag_new(10);
+    assert_int_equal(solve_track(&p, &r, d), MM_OK);
+    assert_int_equal(r.learners, 2);
+    assert_int_equal(r.sessions, 3);
+    assert_int_equal(r.total_score, 30);
+    for (int a = 0; a < 3; a++)
+        assert_int_equal(r.chosen[a], 1);
+    solve_result_free(&r);
+    mm_diag_free(d);
+}
+
+static void test_pins_over_capacity(void **state)
+{
+    (void)state;
+    candidate arcs[] = {{0, 2, 10, 60}, {1, 2, 20, 60}};
+    uint8_t pinned[] = {1, 1};
+    int32_t lcap[] = {1, 1, 0}, pcap[] = {0, 0, 1};
+    solve_problem p = {.track = TRACK_MENTORING, .n_emps = 3, .arcs = arcs, .n_arcs = 2,
+                       .pinned = pinned, .learner_cap = lcap, .partner_cap = pcap};
+    solve_result r;
+    mm_diag *d = mm_diag_new(10);
+    assert_int_equal(solve_track(&p, &r, d), MM_EDATA);
+    assert_true(mm_diag_size(d) >= 1);
+    assert_non_null(strstr(mm_diag_message(d, 0), "partner #2"));
+    solve_result_free(&r);
+    mm_diag_clear(d);
+
+    /* a learner pinned to two mentors */
+    candidate arcs2[] = {{0, 1, 10, 60}, {0, 2, 20, 60}};
+    int32_t lcap2[] = {1, 0, 0}, pcap2[] = {0, 1, 1};
+    solve_problem q = {.track = TRACK_MENTORING, .n_emps = 3, .arcs = arcs2, .n_arcs = 2,
+                       .pinned = pinned, .learner_cap = lcap2, .partner_cap = pcap2};
+    assert_int_equal(solve_track(&q, &r, d), MM_EDATA);
+    assert_non_null(strstr(mm_diag_message(d, 0), "learner #0"));
+    solve_result_free(&r);
+    mm_diag_free(d);
+}
+
+/* Zero scores: "score" still matches everyone it can (the learners tie-break). */
+static void test_zero_scores(void **state)
+{
+    (void)state;
+    candidate arcs[] = {{0, 3, 0, 60}, {1, 3, 0, 60}, {1, 4, 0, 60}, {2, 4, 0, 60}};
+    int32_t lcap[] = {1, 1, 1, 0, 0}, pcap[] = {0, 0, 0, 1, 1};
+    solve_problem p = {.track = TRACK_MENTORING, .objective = OBJECTIVE_SCORE, .n_emps = 5,
+                       .arcs = arcs, .n_arcs = 4, .learner_cap = lcap, .partner_cap = pcap};
+    solve_result r;
+    mm_diag *d = mm_diag_new(10);
+    assert_int_equal(solve_track(&p, &r, d), MM_OK);
+    assert_int_equal(r.total_score, 0);
+    assert_int_equal(r.learners, 2);
+    solve_result_free(&r);
+    p.objective = OBJECTIVE_PARTICIPATION;
+    assert_int_equal(solve_track(&p, &r, d), MM_OK);
+    assert_int_equal(r.learners, 2);
+    solve_result_free(&r);
+    mm_diag_free(d);
+}
+
+/* Participation trades score for a match; "score" does not. */
+static void test_objectives_differ(void **state)
+{
+    (void)state;
+    candidate arcs[] = {{0, 2, 900, 60}, {0, 3, 100, 60}, {1, 2, 100, 60}};
+    int32_t lcap[] = {1, 1, 0, 0}, pcap[] = {0, 0, 1, 1};
+    solve_problem p = {.track = TRACK_MENTORING, .objective = OBJECTIVE_PARTICIPATION,
+                       .n_emps = 4, .arcs = arcs, .n_arcs = 3,
+                       .learner_cap = lcap, .partner_cap = pcap};
+    solve_result r;
+    mm_diag *d = mm_diag_new(10);
+    assert_int_equal(solve_track(&p, &r, d), MM_OK);
+    assert_int_equal(r.learners, 2);
+    assert_int_equal(r.total_score, 200);
+    solve_result_free(&r);
+    p.objective = OBJECTIVE_SCORE;
+    assert_int_equal(solve_track(&p, &r, d), MM_OK);
+    assert_int_equal(r.learners, 1);
+    assert_int_equal(r.total_score, 900);
+    solve_result_free(&r);
+    mm_diag_free(d);
+}
+
+/* A fairness case by hand: group A (2 learners) can be fully matched, group B (2) only half. */
+static void test_fairness_by_hand(void **state)
+{
+    (void)state;
+    /* learners 0,1 in group 0; 2,3 in group 1; learner 3 has no pair; mentor 4 cap 3 */
+    candidate arcs[] = {{0, 4, 900, 60}, {1, 4, 800, 60}, {2, 4, 100, 60}};
+    int32_t lcap[] = {1, 1, 1, 1, 0}, pcap[] = {0, 0, 0, 0, 3};
+    int32_t group_of[] = {0, 0, 1, 1, -1};
+    solve_groups g = {group_of, 2};
+    solve_problem p = {.track = TRACK_MENTORING, .objective = OBJECTIVE_PARTICIPATION,
+                       .n_emps = 5, .arcs = arcs, .n_arcs = 3,
+                       .learner_cap = lcap, .partner_cap = pcap, .fair = &g, .n_fair = 1,
+                       .min_impact_ratio = 0.8, .min_group_size = 2, .time_limit_s = 10};
+    solve_result r;
+    mm_diag *d = mm_diag_new(10);
+    /* unconstrained: 3 learners (rates 1.0 and 0.5: unfair); fair: rate A <= rate B / 0.8 */
+    assert_int_equal(solve_track(&p, &r, d), MM_OK);
+    assert_string_equal(r.method, "glpk-intopt");
+    assert_string_equal(r.status, "optimal");
+    assert_int_equal(r.unfair_learners, 3);
+    assert_int_equal(r.unfair_total_score, 1800);
+    assert_int_equal(r.learners, 2); /* one of A and learner 2 */
+    assert_int_equal(r.total_score, 1000);
+    assert_null(r.partner_dual);
+    solve_result_free(&r);
+    /* a ratio of 0.5 allows the unconstrained optimum, solved as an LP */
+    p.min_impact_ratio = 0.5;
+    assert_int_equal(solve_track(&p, &r, d), MM_OK);
+    assert_string_equal(r.method, "glpk-simplex");
+    assert_int_equal(r.learners, 3);
+    solve_result_free(&r);
+    /* groups below min_group_size are not constrained */
+    p.min_impact_ratio = 0.8;
+    p.min_group_size = 3;
+    assert_int_equal(solve_track(&p, &r, d), MM_OK);
+    assert_int_equal(r.learners, 3);
+    solve_result_free(&r);
+    /* pinning both of group A makes rate A = 1 > rate B / 0.8: infeasible */
+    uint8_t pinned[] = {1, 1, 0};
+    p.min_group_size = 2;
+    p.pinned = pinned;
+    assert_int_equal(solve_track(&p, &r, d), MM_EDATA);
+    assert_string_equal(r.status, "infeasible");
+    solve_result_free(&r);
+    mm_diag_free(d);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    candidate arcs[] = {{1, 2, 10, 60}, {0, 2, 20, 60}};
+    int32_t lcap[] = {1, 1, 0}, pcap[] = {0, 0, 1};
+    solve_problem p = {.track = TRACK_MENTORING, .n_emps = 3, .arcs = arcs, .n_arcs = 2,
+                       .learner_cap = lcap, .partner_cap = pcap};
+    solve_result r;
+    mm_diag *d = mm_diag_new(10);
+    assert_int_equal(solve_track(&p, &r, d), MM_EINTERNAL); /* not sorted */
+    solve_result_free(&r);
+    arcs[0].learner = 0;
+    arcs[1].learner = 7; /* out of range */
+    assert_int_equal(solve_track(&p, &r, d), MM_EINTERNAL);
+    solve_result_free(&r);
+    arcs[1].learner = 1;
+    arcs[1].score = 1001;
+    assert_int_equal(solve_track(&p, &r, d), MM_EINTERNAL);
+    solve_result_free(&r);
+    arcs[1].score = 5;
+    int32_t partners[] = {9};
+    int64_t extra[1], gain[1];
+    assert_int_equal(solve_slot_values(&p, partners, 1, extra, gain, d), MM_EINTERNAL);
+    mm_diag_free(d);
+}
+
+/* Same problem, same answer, every time. */
+static void test_deterministic(void **state)
+{
+    (void)state;
+    enum { NL = 60, NP = 20 };
+    static candidate arcs[NL * NP];
+    int32_t lcap[NL + NP], pcap[NL + NP];
+    size_t n = 0;
+    rng_state = 99;
+    for (int l = 0; l < NL; l++) {
+        lcap[l] = 2;
+        pcap[l] = 0;
+        for (int q = 0; q < NP; q++)
+            if (rnd(3) == 0)
+                arcs[n++] = (candidate){l, NL + q, 100 * rnd(5), 60}; /* many ties */
+    }
+    for (int q = 0; q < NP; q++)
+        lcap[NL + q] = 0, pcap[NL + q] = 1 + rnd(3);
+    solve_problem p = {.track = TRACK_SHADOWING, .objective = OBJECTIVE_PARTICIPATION,
+                       .n_emps = NL + NP, .arcs = arcs, .n_arcs = n,
+                       .learner_cap = lcap, .partner_cap = pcap};
+    solve_result a, b;
+    mm_diag *d = mm_diag_new(10);
+    assert_int_equal(solve_track(&p, &a, d), MM_OK);
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(solve_track(&p, &b, d), MM_OK);
+        assert_memory_equal(a.chosen, b.chosen, n);
+        assert_memory_equal(a.partner_dual, b.partner_dual, sizeof(double) * (NL + NP));
+        solve_result_free(&b);
+    }
+    solve_result_free(&a);
+    mm_diag_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_brute_mentoring_participation),
+        cmocka_unit_test(test_brute_mentoring_score),
+        cmocka_unit_test(test_brute_shadowing_participation),
+        cmocka_unit_test(test_brute_shadowing_score),
+        cmocka_unit_test(test_brute_fair_mentoring),
+        cmocka_unit_test(test_brute_fair_shadowing),
+        cmocka_unit_test(test_slot_values),
+        cmocka_unit_test(test_slot_values_simple),
+        cmocka_unit_test(test_no_arcs),
+        cmocka_unit_test(test_no_learners),
+        cmocka_unit_test(test_all_pinned),
+        cmocka_unit_test(test_pins_over_capacity),
+        cmocka_unit_test(test_zero_scores),
+        cmocka_unit_test(test_objectives_differ),
+        cmocka_unit_test(test_fairness_by_hand),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_deterministic),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
