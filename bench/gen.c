@@ -1553,7 +1553,8 @@ typedef struct {
  * 2..6 weekly windows (none for about 1%), mostly Monday to Friday inside
  * 09:00-17:00, some early (from 07:00) or late (to 22:00) so that distant
  * offices sometimes meet; starts on a 30- or 15-minute grid; no two
- * windows of one day overlap. A pinned employee's shared window comes first.
+ * windows of one day overlap. A pinned employee's shared window comes first;
+ * most hosts and learners then get a free half day (4 hours) for shadowing.
  */
 static int gen_windows(company_t *c, const emp_t *e, window_t *w)
 {
@@ -1570,6 +1571,21 @@ static int gen_windows(company_t *c, const emp_t *e, window_t *w)
         n = 1;
     }
     int want = 2 + rng_weighted(&c->rng, count_w, 5);
+    /* a job-shadowing afternoon or morning needs a long block: most hosts
+       and learners keep a half day free each week */
+    if ((e->roles & (R_HOST | R_LEARNER)) && rng_unit(&c->rng) < 0.8) {
+        int day = (int)rng_below(&c->rng, 5);
+        int start = rng_unit(&c->rng) < 0.5 ? 9 * 60 : 13 * 60;
+        int clash = 0;
+        for (int j = 0; j < n; j++)
+            clash |= w[j].day == day && start < w[j].end && w[j].start < start + 240;
+        if (!clash) {
+            w[n].day = day;
+            w[n].start = start;
+            w[n].end = start + 240;
+            n++;
+        }
+    }
     for (int tries = 0; n < want && tries < 40; tries++) {
         int day = rng_unit(&c->rng) < 0.95 ? (int)rng_below(&c->rng, 5)
                                            : 5 + (int)rng_below(&c->rng, 2);
