@@ -2,37 +2,44 @@
  * score.c - eligibility (SPEC section 4, hard rules) and the integer score.
  *
  * Two ways to the same answers:
- *  - score_track, for all pairs of a track at once: a context of flat
- *    per-employee arrays (grades, departments, manager chains, exclusion
- *    and recent-history sets as sorted slices, preference slices) and an
- *    inverted index skill -> partners by level, so a learner only visits
- *    the partners that cover one of its goals; everything else fails the
- *    first rule and cannot move the learner's reason past it. Learners are
- *    processed in fixed blocks (OpenMP, dynamic over blocks, one output
- *    buffer per block), and the blocks are concatenated in order, so the
- *    output does not depend on the number of threads.
+ *  - score_track, all pairs of a track at once. A context of flat arrays
+ *    is built first (single-threaded): per employee grade, department,
+ *    manager chain, exclusion and recent-history sets as sorted slices and
+ *    preference slices; per partner a one-cache-line record; and an
+ *    inverted index skill -> partners by level. A learner then visits only
+ *    the partners that cover one of its goals (everyone else fails the
+ *    first rule and cannot move the learner's reason past it): the index
+ *    buckets add each goal's progress to a per-partner accumulator and set
+ *    a bit per covering partner; the bitmap, read in order, dedups them
+ *    and sorts the pairs by partner. Overlaps come from prefix sums of the
+ *    learner's week, one lookup per partner interval. Learners run in
+ *    fixed blocks (OpenMP, dynamic over blocks, one output buffer per
+ *    block) concatenated in order, so the output is the same for any
+ *    thread count. Memory: the context is O(employees + skill rows), each
+ *    thread O(partners + minutes of a week), the output O(eligible pairs).
  *  - score_check_pair and score_features, for one pair: straight from the
- *    model, no precomputation.
+ *    model (needs model_finish's order), no precomputation.
  * Both compute a pair's features from the same integer facts (pair_facts)
- * and the same formulas (facts_score), so the numbers agree to the bit.
+ * through the same function (facts_score), so the numbers agree to the bit;
+ * the unit tests compare the two on every pair of a random company.
  *
  * Interpretations of the spec written down here:
  *  - Outside the rule list proper: a learner not on the track breaks
  *    REASON_NO_GOAL_FOR_TRACK; a partner without the role or capacity of
  *    the track (or L itself) is no partner and counts as not covering a
  *    goal (REASON_NO_PARTNER_COVERS_GOAL).
+ *  - The cover rule and the skill feature use L's goals on the track
+ *    (the track's own or "any").
  *  - The cooldown counts a meeting in either direction (L was M's learner
  *    or M was L's): "the pair met". History rows after the run's quarter
  *    do not count.
- *  - The cover rule and the skill feature use L's goals on the track
- *    (track or "any").
  *  - A learner's reason is the furthest rule any partner reached, which is
  *    the first rule that leaves no partner.
+ *  - Levels outside 0..5 (which the importer rejects) read as clamped.
  */
 #include "score.h"
 
 #include <assert.h>
-#include <math.h>
 #include <omp.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -111,6 +118,10 @@ done:
    whole number of 60ths, so sums of them are exact integers. */
 #define SKILL_UNIT 60
 
+/* A level as the rules read it: levels are 0..5 (the importer checks),
+   clamped here so that every path reads out-of-range data alike. */
+static int32_t clamp_level(int32_t level) { return level < 0 ? 0 : level > 5 ? 5 : level; }
+
 static int64_t goal_units(int32_t level_l, int32_t level_m, int32_t target)
 {
     int32_t d = level_m - level_l > 0 ? level_m - level_l : 0;
@@ -169,13 +180,8 @@ int32_t score_combine(const double weights[FEATURE_COUNT], const double f[FEATUR
     if (!(den > 0.0))
         goto done;
     double x = 1000.0 * num / den;
-    double a = fabs(x);
-    double r = floor(a);
-    if (a - r >= 0.5 - SCORE_HALF_EPS)
-        r += 1.0;
-    if (x < 0)
-        r = -r;
-    score = r < 0.0 ? 0 : r > 1000.0 ? 1000 : (int32_t)r;
+    /* x >= 0 with weights and features >= 0, so away from zero is up */
+    score = !(x > 0.0) ? 0 : x >= 1000.0 ? 1000 : (int32_t)(x + (0.5 + SCORE_HALF_EPS));
 done:
     return score;
 }
@@ -224,7 +230,8 @@ static void direct_facts(const mm_model *m, const mm_config *cfg, const tz_week 
             continue;
         int32_t s = g[k].g.skill;
         f->skill_num += g[k].g.priority *
-                        goal_units(model_level(m, l, s), model_level(m, p, s), g[k].g.target);
+                        goal_units(clamp_level(model_level(m, l, s)),
+                                   clamp_level(model_level(m, p, s)), g[k].g.target);
         f->skill_den += (int64_t)SKILL_UNIT * g[k].g.priority;
     }
     f->overlap = tz_week_overlap(week, l, p);
@@ -244,7 +251,8 @@ static bool manages(const mm_model *m, int32_t a, int32_t b, int32_t levels)
 {
     bool found = false;
     int32_t x = m->emps[b].manager;
-    for (int32_t k = 0; k < levels && valid_emp(m, x); k++, x = m->emps[x].manager) {
+    for (int32_t k = 0; k < levels && (size_t)k < m->n_emps && valid_emp(m, x);
+         k++, x = m->emps[x].manager) {
         if (x == a) {
             found = true;
             break;
@@ -272,7 +280,8 @@ static bool direct_excluded(const mm_model *m, const mm_config *cfg, int32_t l, 
     const model_employee *el = &m->emps[l], *ep = &m->emps[p];
     int32_t levels = cfg->mentoring.exclude_manager_levels;
     return manages(m, p, l, levels) || manages(m, l, p, levels) ||
-           (cfg->mentoring.exclude_peers && el->manager >= 0 && el->manager == ep->manager) ||
+           (cfg->mentoring.exclude_peers && valid_emp(m, el->manager) &&
+            el->manager == ep->manager) ||
            (!cfg->mentoring.allow_same_department && el->dept == ep->dept) ||
            excluded_row(m, l, p) || excluded_row(m, p, l);
 }
@@ -308,7 +317,8 @@ static bool direct_covers(const mm_model *m, int32_t track, int32_t l, int32_t p
     for (uint32_t k = 0; k < m->emps[l].goal_count && !covers; k++) {
         int32_t s = g[k].g.skill;
         covers = on_track(g[k].g.track, track) &&
-                 goal_covered(model_level(m, l, s), model_level(m, p, s), g[k].g.target);
+                 goal_covered(clamp_level(model_level(m, l, s)),
+                              clamp_level(model_level(m, p, s)), g[k].g.target);
     }
     return covers;
 }
@@ -354,50 +364,10 @@ int32_t score_features(const mm_model *m, const mm_config *cfg, const tz_week *w
 
 /* ---- all pairs: the context ---------------------------------------------- */
 
-/* Sorts a[0..n) ascending: quicksort (median of three, Hoare partition,
-   recursion on the smaller side) with insertion sort for short ranges. */
-static void sort_i32(int32_t *a, size_t n)
+static int cmp_i32(const void *pa, const void *pb)
 {
-    while (n > 16) {
-        size_t mid = n / 2;
-        int32_t x = a[0], y = a[mid], z = a[n - 1];
-        size_t med = (x < y) ? (y < z ? mid : (x < z ? n - 1 : 0))
-                             : (x < z ? 0 : (y < z ? n - 1 : mid));
-        int32_t pivot = a[med];
-        a[med] = a[0];
-        a[0] = pivot;
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (a[i] < pivot)
-                i++;
-            while (a[j] > pivot)
-                j--;
-            if (i >= j)
-                break;
-            int32_t t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-            i++;
-            j--;
-        }
-        /* [0, j] <= pivot <= [j + 1, n), both non-empty */
-        size_t left = j + 1;
-        if (left < n - left) {
-            sort_i32(a, left);
-            a += left;
-            n -= left;
-        } else {
-            sort_i32(a + left, n - left);
-            n = left;
-        }
-    }
-    for (size_t i = 1; i < n; i++) {
-        int32_t v = a[i];
-        size_t j = i;
-        for (; j > 0 && a[j - 1] > v; j--)
-            a[j] = a[j - 1];
-        a[j] = v;
-    }
+    int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
+    return (a > b) - (a < b);
 }
 
 static bool contains(const int32_t *a, size_t n, int32_t x)
@@ -424,6 +394,8 @@ static void csr_free(csr *c)
 {
     free(c->first);
     free(c->list);
+    c->first = NULL;
+    c->list = NULL;
 }
 
 /* From np pairs ab[2k], ab[2k+1] (both directions); MM_OK or MM_ENOMEM. */
@@ -444,8 +416,11 @@ static int csr_build(size_t n, const int32_t *ab, size_t np, csr *out)
         out->list[out->first[ab[2 * k] + 1]++] = ab[2 * k + 1];
         out->list[out->first[ab[2 * k + 1] + 1]++] = ab[2 * k];
     }
-    for (size_t e = 0; e < n; e++)
-        sort_i32(out->list + out->first[e], out->first[e + 1] - out->first[e]);
+    for (size_t e = 0; e < n; e++) {
+        if (out->first[e + 1] - out->first[e] > 1)
+            qsort(out->list + out->first[e], out->first[e + 1] - out->first[e],
+                  sizeof *out->list, cmp_i32);
+    }
     rc = MM_OK;
 done:
     if (rc != MM_OK)
@@ -453,21 +428,40 @@ done:
     return rc;
 }
 
+/* What a visit reads of a partner, in one cache line: the record holds
+   the first levels of the manager chain and, for most people, the whole
+   week. Records are in partner order, the order a learner visits them in. */
+#define REC_UP 2 /* manager levels kept in the record; deeper ones are in chain */
+#define REC_IV 4 /* intervals kept in the record; longer weeks are in p_iv */
+typedef struct partner_rec {
+    int32_t emp, grade, dept, offset;
+    int32_t up[REC_UP];  /* up[0] the manager, up[1] theirs; -1 past the top */
+    uint32_t iv_first;   /* the week when n_iv > REC_IV: p_iv[2 * iv_first ...] */
+    uint32_t n_iv;
+    int32_t iv[2 * REC_IV]; /* the week when n_iv <= REC_IV */
+} partner_rec;
+_Static_assert(sizeof(partner_rec) == 64, "a partner record is one cache line");
+
 typedef struct score_ctx {
     const mm_model *m;
     const mm_config *cfg;
     const tz_week *week;
     track_params tp;
     size_t n;
+    /* per employee */
     int32_t *grade, *dept, *manager, *offset;
     int32_t *chain;     /* n * chain_w: e's managers, 1 to chain_w levels up, -1 past the top */
     int32_t chain_w;
     csr excl;           /* exclusions.csv, both directions */
-    csr met;            /* history that bans a repeat on this track */
+    csr met;            /* history that bans a repeat on this track, both directions */
     size_t *pref_first; /* n + 1 offsets into m->prefs (sorted by learner) */
+    /* the partners of the track, numbered 0.. in employee order */
+    partner_rec *partner; /* by number */
+    int32_t *p_iv;        /* the weeks longer than REC_IV intervals, start, end, ... */
+    size_t n_partners;
     size_t *idx_first;  /* n_skills * 5 + 1: bucket s*5 + (5 - level), level 5..1 */
-    int32_t *idx_emp;   /* partners, ascending within a bucket */
-    size_t max_goals;
+    int32_t *idx_part;  /* partner numbers, ascending within a bucket */
+    size_t max_span;    /* longest first-start to last-end of anyone's week, minutes */
 } score_ctx;
 
 static void ctx_free(score_ctx *c)
@@ -480,8 +474,10 @@ static void ctx_free(score_ctx *c)
     csr_free(&c->excl);
     csr_free(&c->met);
     free(c->pref_first);
+    free(c->partner);
+    free(c->p_iv);
     free(c->idx_first);
-    free(c->idx_emp);
+    free(c->idx_part);
 }
 
 static bool valid_pair(const mm_model *m, int32_t a, int32_t b)
@@ -530,14 +526,14 @@ static int ctx_chains(score_ctx *c)
     int rc = MM_ENOMEM;
     int32_t levels = c->cfg->mentoring.exclude_manager_levels;
     size_t n = c->n;
+    int32_t *level = NULL;
     c->chain_w = 0;
     if (levels <= 0 || n == 0) {
         rc = MM_OK;
         goto done;
     }
-    /* depth of the chains, bounded by levels */
     int32_t width = 0;
-    int32_t *level = malloc(n * sizeof *level);
+    level = malloc(n * sizeof *level);
     if (!level)
         goto done;
     memcpy(level, c->manager, n * sizeof *level);
@@ -545,13 +541,12 @@ static int ctx_chains(score_ctx *c)
         bool any = false;
         for (size_t e = 0; e < n; e++)
             any |= level[e] >= 0;
-        if (!any || width >= levels)
+        if (!any || width >= levels || (size_t)width >= n) /* n: a cycle in bad data */
             break;
         width++;
         for (size_t e = 0; e < n; e++)
             level[e] = level[e] >= 0 ? c->manager[level[e]] : -1;
     }
-    free(level);
     if ((size_t)width > SIZE_MAX / sizeof *c->chain / n)
         goto done;
     c->chain = malloc(n * (size_t)(width ? width : 1) * sizeof *c->chain);
@@ -567,34 +562,70 @@ static int ctx_chains(score_ctx *c)
     }
     rc = MM_OK;
 done:
+    free(level);
     return rc;
 }
 
-/* The inverted index: for every skill, the partners with level 5, then 4,
-   ... then 1, each bucket in ascending employee order (a counting sort). */
+/* The partners, and the inverted index: for every skill, the partners with
+   level 5, then 4, ... then 1, each bucket in ascending order (a counting
+   sort). */
 static int ctx_index(score_ctx *c)
 {
     const mm_model *m = c->m;
     int rc = MM_ENOMEM;
     size_t buckets = m->n_skills * 5;
+    size_t np = 0, n_iv = 0, ni;
+    for (size_t e = 0; e < c->n; e++) {
+        if (is_partner(&m->emps[e], &c->tp)) {
+            np++;
+            tz_week_intervals(c->week, (int32_t)e, &ni);
+            n_iv += ni > REC_IV ? ni : 0;
+        }
+    }
+    c->partner = aligned_alloc(64, (np ? np : 1) * sizeof *c->partner);
+    c->p_iv = n_iv < UINT32_MAX ? malloc((n_iv ? n_iv : 1) * 2 * sizeof *c->p_iv) : NULL;
     c->idx_first = calloc(buckets + 2, sizeof *c->idx_first);
-    c->idx_emp = malloc((m->n_skill_rows ? m->n_skill_rows : 1) * sizeof *c->idx_emp);
-    if (!c->idx_first || !c->idx_emp)
+    c->idx_part = malloc((m->n_skill_rows ? m->n_skill_rows : 1) * sizeof *c->idx_part);
+    if (!c->partner || !c->p_iv || !c->idx_first || !c->idx_part)
         goto done;
+    n_iv = 0;
+    for (size_t e = 0; e < c->n; e++) {
+        if (!is_partner(&m->emps[e], &c->tp))
+            continue;
+        partner_rec *r = &c->partner[c->n_partners++];
+        r->emp = (int32_t)e;
+        r->grade = c->grade[e];
+        r->dept = c->dept[e];
+        r->offset = c->offset[e];
+        int32_t up = c->manager[e];
+        for (int k = 0; k < REC_UP; k++) {
+            r->up[k] = up;
+            up = up >= 0 ? c->manager[up] : -1;
+        }
+        const int32_t *iv = tz_week_intervals(c->week, (int32_t)e, &ni);
+        r->n_iv = (uint32_t)ni;
+        r->iv_first = (uint32_t)n_iv;
+        memset(r->iv, 0, sizeof r->iv);
+        if (ni <= REC_IV) {
+            memcpy(r->iv, iv, ni * 2 * sizeof *iv);
+        } else {
+            memcpy(c->p_iv + 2 * n_iv, iv, ni * 2 * sizeof *iv);
+            n_iv += ni;
+        }
+    }
     for (int pass = 0; pass < 2; pass++) {
-        for (size_t e = 0; e < c->n; e++) {
-            if (!is_partner(&m->emps[e], &c->tp))
-                continue;
-            const model_skill_row *s = model_emp_skills(m, (int32_t)e);
-            for (uint32_t k = 0; k < m->emps[e].skill_count; k++) {
-                int32_t lv = s[k].s.level;
-                if (lv < 1 || lv > 5 || s[k].s.skill < 0 || (size_t)s[k].s.skill >= m->n_skills)
+        for (size_t k = 0; k < c->n_partners; k++) {
+            int32_t e = c->partner[k].emp;
+            const model_skill_row *s = model_emp_skills(m, e);
+            for (uint32_t j = 0; j < m->emps[e].skill_count; j++) {
+                int32_t lv = clamp_level(s[j].s.level);
+                if (lv < 1 || s[j].s.skill < 0 || (size_t)s[j].s.skill >= m->n_skills)
                     continue;
-                size_t b = (size_t)s[k].s.skill * 5 + (size_t)(5 - lv);
+                size_t b = (size_t)s[j].s.skill * 5 + (size_t)(5 - lv);
                 if (pass == 0)
                     c->idx_first[b + 2]++;
                 else
-                    c->idx_emp[c->idx_first[b + 1]++] = (int32_t)e;
+                    c->idx_part[c->idx_first[b + 1]++] = (int32_t)k;
             }
         }
         if (pass == 0) {
@@ -631,8 +662,10 @@ static int ctx_build(const mm_model *m, const mm_config *cfg, const tz_week *wee
         c->dept[e] = emp->dept;
         c->manager[e] = valid_emp(m, emp->manager) ? emp->manager : -1;
         c->offset[e] = tz_week_offset(week, (int32_t)e);
-        if (emp->goal_count > c->max_goals)
-            c->max_goals = emp->goal_count;
+        size_t ni;
+        const int32_t *iv = tz_week_intervals(week, (int32_t)e, &ni);
+        if (ni && (size_t)(iv[2 * ni - 1] - iv[0]) > c->max_span)
+            c->max_span = (size_t)(iv[2 * ni - 1] - iv[0]);
     }
     size_t k = 0;
     for (size_t e = 0; e <= n; e++) {
@@ -650,45 +683,99 @@ done:
     return rc;
 }
 
+static bool ctx_excluded(const score_ctx *c, int32_t l, const partner_rec *pr)
+{
+    const mm_config *cfg = c->cfg;
+    int32_t p = pr->emp;
+    bool excluded = false;
+    size_t w = (size_t)c->chain_w;
+    for (size_t k = 0; k < w && !excluded; k++) {
+        int32_t above_p = k < REC_UP ? pr->up[k] : c->chain[(size_t)p * w + k];
+        excluded = c->chain[(size_t)l * w + k] == p || above_p == l;
+    }
+    excluded = excluded ||
+               (cfg->mentoring.exclude_peers && c->manager[l] >= 0 &&
+                c->manager[l] == pr->up[0]) ||
+               (!cfg->mentoring.allow_same_department && c->dept[l] == pr->dept) ||
+               contains(c->excl.list + c->excl.first[l],
+                        c->excl.first[l + 1] - c->excl.first[l], p);
+    return excluded;
+}
+
 /* ---- all pairs: the learner loop ---------------------------------------- */
 
-typedef struct goal_info {
-    int32_t skill, target, priority, level; /* level: the learner's */
-} goal_info;
-
+/* One thread's working memory, sized once. */
 typedef struct scratch {
-    goal_info *goals;   /* max_goals */
-    int32_t *visit;     /* partners that cover a goal, with repeats */
-    size_t n_visit, cap_visit;
+    uint64_t *bits;  /* per partner number: covers a goal (all zero between learners) */
+    struct acc {
+        int32_t stamp;   /* the learner the units are for (-1 initially) */
+        int32_t units;   /* skill progress in 60ths */
+    } *acc;              /* per partner number */
+    uint16_t *avail; /* the learner's availability minutes before each minute of its span */
 } scratch;
+
+static void scratch_free(scratch *s)
+{
+    free(s->bits);
+    free(s->acc);
+    free(s->avail);
+}
+
+static int scratch_init(scratch *s, const score_ctx *c)
+{
+    int rc = MM_ENOMEM;
+    size_t np = c->n_partners ? c->n_partners : 1;
+    memset(s, 0, sizeof *s);
+    s->bits = calloc(np / 64 + 1, sizeof *s->bits);
+    s->acc = malloc(np * sizeof *s->acc);
+    s->avail = malloc((c->max_span + 1) * sizeof *s->avail);
+    if (!s->bits || !s->acc || !s->avail)
+        goto done;
+    for (size_t q = 0; q < np; q++)
+        s->acc[q] = (struct acc){-1, 0};
+    rc = MM_OK;
+done:
+    if (rc != MM_OK) {
+        scratch_free(s);
+        memset(s, 0, sizeof *s);
+    }
+    return rc;
+}
+
+/* avail[i] = minutes of the n intervals iv (sorted, disjoint) before
+   iv[0] + i, for i in 0 .. span; so the overlap with [a, b) inside the span
+   is avail[b - iv[0]] - avail[a - iv[0]]. */
+static void prefix_minutes(const int32_t *iv, size_t n, uint16_t *avail)
+{
+    size_t i = 0;
+    int32_t lo = iv[0];
+    uint16_t total = 0;
+    for (size_t k = 0; k < n; k++) {
+        for (; lo + (int32_t)i <= iv[2 * k]; i++)
+            avail[i] = total;
+        for (; lo + (int32_t)i <= iv[2 * k + 1]; i++)
+            avail[i] = ++total;
+    }
+}
+
+/* Minutes of partner p's intervals inside the learner's, by the prefix sums
+   of the learner's span [lo, hi]. Equals tz_week_overlap (both disjoint). */
+static int32_t overlap_by_prefix(const int32_t *iv, size_t n, const uint16_t *avail,
+                                 int32_t lo, int32_t hi)
+{
+    int32_t total = 0;
+    for (size_t k = 0; k < n; k++) {
+        int32_t a = iv[2 * k] < lo ? lo : iv[2 * k] > hi ? hi : iv[2 * k];
+        int32_t b = iv[2 * k + 1] < lo ? lo : iv[2 * k + 1] > hi ? hi : iv[2 * k + 1];
+        total += avail[b - lo] - avail[a - lo];
+    }
+    return total;
+}
 
 typedef struct block_out {
     candidate *c;
     size_t n, cap;
 } block_out;
-
-static int push_visit(scratch *s, const int32_t *p, size_t n)
-{
-    int rc = MM_OK;
-    if (n == 0)
-        goto done;
-    if (s->n_visit + n > s->cap_visit) {
-        size_t cap = s->cap_visit ? s->cap_visit : 256;
-        while (cap < s->n_visit + n)
-            cap *= 2;
-        int32_t *v = cap <= SIZE_MAX / sizeof *v ? realloc(s->visit, cap * sizeof *v) : NULL;
-        if (!v) {
-            rc = MM_ENOMEM;
-            goto done;
-        }
-        s->visit = v;
-        s->cap_visit = cap;
-    }
-    memcpy(s->visit + s->n_visit, p, n * sizeof *p);
-    s->n_visit += n;
-done:
-    return rc;
-}
 
 static int push_candidate(block_out *b, const candidate *c)
 {
@@ -708,38 +795,15 @@ done:
     return rc;
 }
 
-static bool ctx_excluded(const score_ctx *c, int32_t l, int32_t p)
-{
-    const mm_config *cfg = c->cfg;
-    bool excluded = false;
-    size_t w = (size_t)c->chain_w;
-    for (size_t k = 0; k < w && !excluded; k++)
-        excluded = c->chain[(size_t)l * w + k] == p || c->chain[(size_t)p * w + k] == l;
-    excluded = excluded ||
-               (cfg->mentoring.exclude_peers && c->manager[l] >= 0 &&
-                c->manager[l] == c->manager[p]) ||
-               (!cfg->mentoring.allow_same_department && c->dept[l] == c->dept[p]) ||
-               contains(c->excl.list + c->excl.first[l],
-                        c->excl.first[l + 1] - c->excl.first[l], p);
-    return excluded;
-}
-
-/* Skill facts of learner goals g[0..ng) (sorted by skill) against the
-   partner's skills (sorted by skill), merged. */
-static void ctx_skill(const goal_info *g, size_t ng, const model_skill_row *s, uint32_t ns,
-                      pair_facts *f)
-{
-    uint32_t j = 0;
-    for (size_t k = 0; k < ng; k++) {
-        while (j < ns && s[j].s.skill < g[k].skill)
-            j++;
-        int32_t level_m = j < ns && s[j].s.skill == g[k].skill ? s[j].s.level : 0;
-        f->skill_num += g[k].priority * goal_units(g[k].level, level_m, g[k].target);
-        f->skill_den += (int64_t)SKILL_UNIT * g[k].priority;
-    }
-}
-
-/* All pairs of learner l into out; sets reasons[l]. MM_OK or MM_ENOMEM. */
+/*
+ * All pairs of learner l into out; sets reasons[l]. For each goal on the
+ * track, the index buckets above the learner's level add the goal's
+ * progress to every partner there (units, stamped with l), and the buckets
+ * at or above the cover threshold set the partner's bit. The bits are read
+ * back in ascending order, which dedups the partners and sorts the pairs;
+ * overlaps come from the prefix sums of the learner's week. MM_OK or
+ * MM_ENOMEM.
+ */
 static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *out,
                          int8_t *reasons)
 {
@@ -751,72 +815,100 @@ static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *o
     if (status != REASON_ELIGIBLE)
         goto done;
 
-    /* the learner's goals on the track, with their own level */
-    size_t ng = 0;
+    int64_t skill_den = 0;
+    size_t wlo = SIZE_MAX, whi = 0;
     const model_goal_row *g = model_emp_goals(m, l);
     const model_skill_row *ls = model_emp_skills(m, l);
     uint32_t j = 0;
     for (uint32_t k = 0; k < el->goal_count; k++) {
-        if (!on_track(g[k].g.track, c->tp.track))
+        const model_goal *goal = &g[k].g;
+        if (!on_track(goal->track, c->tp.track))
             continue;
-        while (j < el->skill_count && ls[j].s.skill < g[k].g.skill)
+        skill_den += (int64_t)SKILL_UNIT * goal->priority;
+        if (goal->skill < 0 || (size_t)goal->skill >= m->n_skills)
+            continue;
+        while (j < el->skill_count && ls[j].s.skill < goal->skill)
             j++;
-        int32_t level = j < el->skill_count && ls[j].s.skill == g[k].g.skill ? ls[j].s.level : 0;
-        s->goals[ng++] = (goal_info){g[k].g.skill, g[k].g.target, g[k].g.priority, level};
+        int32_t level = clamp_level(
+            j < el->skill_count && ls[j].s.skill == goal->skill ? ls[j].s.level : 0);
+        for (int32_t lv = 5; lv > level; lv--) {
+            int32_t u = goal->priority * (int32_t)goal_units(level, lv, goal->target);
+            bool covers = goal_covered(level, lv, goal->target);
+            size_t b = (size_t)goal->skill * 5 + (size_t)(5 - lv);
+            for (size_t i = c->idx_first[b]; i < c->idx_first[b + 1]; i++) {
+                size_t q = (size_t)c->idx_part[i];
+                if (s->acc[q].stamp != l)
+                    s->acc[q] = (struct acc){l, 0};
+                s->acc[q].units += u;
+                if (covers) {
+                    s->bits[q >> 6] |= (uint64_t)1 << (q & 63);
+                    wlo = q >> 6 < wlo ? q >> 6 : wlo;
+                    whi = q >> 6 > whi ? q >> 6 : whi;
+                }
+            }
+        }
+    }
+    if (wlo == SIZE_MAX) {
+        reasons[l] = REASON_NO_PARTNER_COVERS_GOAL;
+        goto done;
     }
 
-    /* partners covering a goal: a prefix of the skill's buckets */
-    s->n_visit = 0;
-    for (size_t k = 0; k < ng; k++) {
-        int32_t thr = s->goals[k].target > s->goals[k].level ? s->goals[k].target
-                                                             : s->goals[k].level + 1;
-        size_t skill = (size_t)s->goals[k].skill;
-        if (thr > 5 || thr < 1 || skill >= m->n_skills)
-            continue;
-        size_t from = c->idx_first[skill * 5], to = c->idx_first[skill * 5 + (size_t)(5 - thr) + 1];
-        if ((rc = push_visit(s, c->idx_emp + from, to - from)) != MM_OK)
-            goto done;
-    }
-    sort_i32(s->visit, s->n_visit);
+    size_t n_iv;
+    const int32_t *iv = tz_week_intervals(c->week, l, &n_iv);
+    int32_t span_lo = n_iv ? iv[0] : 0, span_hi = n_iv ? iv[2 * n_iv - 1] : 0;
+    if (n_iv)
+        prefix_minutes(iv, n_iv, s->avail);
+    else
+        s->avail[0] = 0;
 
     int furthest = REASON_NO_PARTNER_COVERS_GOAL;
+    int32_t grade = c->grade[l];
     const model_preference *prefs = m->prefs + c->pref_first[l];
     size_t n_prefs = c->pref_first[l + 1] - c->pref_first[l];
     const int32_t *met = c->met.list + c->met.first[l];
     size_t n_met = c->met.first[l + 1] - c->met.first[l];
-    for (size_t v = 0; v < s->n_visit; v++) {
-        int32_t p = s->visit[v];
-        if (p == l || (v > 0 && p == s->visit[v - 1]))
-            continue;
-        int r;
-        int32_t overlap = 0;
-        if (c->grade[p] - c->grade[l] < c->tp.min_gap)
-            r = REASON_GRADE_GAP;
-        else if (ctx_excluded(c, l, p))
-            r = REASON_EXCLUDED;
-        else if (contains(met, n_met, p))
-            r = REASON_REPEAT_COOLDOWN;
-        else if ((overlap = tz_week_overlap(c->week, l, p)) < c->tp.session)
-            r = REASON_NO_AVAILABILITY_OVERLAP;
-        else
-            r = REASON_ELIGIBLE;
-        if (r > furthest)
-            furthest = r;
-        if (r != REASON_ELIGIBLE)
-            continue;
-        pair_facts f = {0};
-        ctx_skill(s->goals, ng, model_emp_skills(m, p), m->emps[p].skill_count, &f);
-        f.overlap = overlap;
-        f.session = c->tp.session;
-        f.cross_department = c->dept[l] != c->dept[p];
-        f.gap = c->grade[p] - c->grade[l];
-        f.ideal_gap = c->cfg->mentoring.ideal_max_grade_gap;
-        f.tz_diff = abs_diff(c->offset[l], c->offset[p]);
-        f.rank = rank_in(prefs, n_prefs, p);
-        double features[FEATURE_COUNT];
-        candidate cand = {l, p, facts_score(c->cfg, &f, features), overlap};
-        if ((rc = push_candidate(out, &cand)) != MM_OK)
-            goto done;
+    for (size_t w = wlo; w <= whi; w++) {
+        uint64_t word = s->bits[w];
+        s->bits[w] = 0;
+        while (word && rc == MM_OK) {
+            size_t q = w * 64 + (size_t)__builtin_ctzll(word);
+            const partner_rec *pr = &c->partner[q];
+            int32_t p = pr->emp;
+            word &= word - 1;
+            if (p == l)
+                continue;
+            int r = REASON_ELIGIBLE;
+            int32_t overlap = 0;
+            if (pr->grade - grade < c->tp.min_gap)
+                r = REASON_GRADE_GAP;
+            else if (ctx_excluded(c, l, pr))
+                r = REASON_EXCLUDED;
+            else if (contains(met, n_met, p))
+                r = REASON_REPEAT_COOLDOWN;
+            else if ((overlap = overlap_by_prefix(pr->n_iv <= REC_IV
+                                                      ? pr->iv
+                                                      : c->p_iv + 2 * (size_t)pr->iv_first,
+                                                  pr->n_iv, s->avail, span_lo, span_hi)) <
+                     c->tp.session)
+                r = REASON_NO_AVAILABILITY_OVERLAP;
+            if (r > furthest)
+                furthest = r;
+            if (r != REASON_ELIGIBLE)
+                continue;
+            pair_facts f;
+            f.skill_num = s->acc[q].units;
+            f.skill_den = skill_den;
+            f.overlap = overlap;
+            f.session = c->tp.session;
+            f.cross_department = c->dept[l] != pr->dept;
+            f.gap = pr->grade - grade;
+            f.ideal_gap = c->cfg->mentoring.ideal_max_grade_gap;
+            f.tz_diff = abs_diff(c->offset[l], pr->offset);
+            f.rank = rank_in(prefs, n_prefs, p);
+            double features[FEATURE_COUNT];
+            candidate cand = {l, p, facts_score(c->cfg, &f, features), overlap};
+            rc = push_candidate(out, &cand);
+        }
     }
     reasons[l] = (int8_t)furthest;
 done:
@@ -857,13 +949,14 @@ int score_track(const mm_model *m, const mm_config *cfg, const tz_week *week, in
         goto done;
     have_ctx = true;
 
+    /* Blocks go to threads dynamically; each block has its own buffer, so
+       the concatenation below is the same for any thread count. */
     int failed = 0;
     int nt = threads > 0 ? threads : omp_get_max_threads();
 #pragma omp parallel num_threads(nt)
     {
-        scratch s = {0};
-        s.goals = malloc((ctx.max_goals ? ctx.max_goals : 1) * sizeof *s.goals);
-        if (!s.goals) {
+        scratch s;
+        if (scratch_init(&s, &ctx) != MM_OK) {
 #pragma omp atomic write
             failed = 1;
         }
@@ -881,8 +974,7 @@ int score_track(const mm_model *m, const mm_config *cfg, const tz_week *week, in
                 }
             }
         }
-        free(s.goals);
-        free(s.visit);
+        scratch_free(&s);
     }
     rc = MM_ENOMEM;
     if (failed)

@@ -4,7 +4,7 @@
  * score_track builds, for one track, every eligible (learner, partner) pair
  * with its score, and for every learner the first rule, in the spec's order,
  * that leaves them without an eligible partner. Scoring runs in parallel
- * over learners (OpenMP, static split); the result is the same for any
+ * over fixed blocks of learners (OpenMP); the result is the same for any
  * thread count. Pure computation: no I/O.
  */
 #ifndef MM_SCORE_H

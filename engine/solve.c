@@ -74,6 +74,9 @@ typedef enum crit { CRIT_LEARNERS, CRIT_SESSIONS, CRIT_SCORE } crit;
 #define MIP_INT_TOL 1e-5
 /* Reduced costs and duals of the network LP are integers: nonzero means > 1/2. */
 #define DUAL_NONZERO 0.5
+/* Columns a learner starts with in the LP: its best pairs, this many per unit of capacity and more. */
+#define ACTIVE_PER_UNIT 3
+#define ACTIVE_EXTRA 5
 /* Relative slack allowed when checking n_h m_g >= r n_g m_h in floating point. */
 #define FAIR_REL_TOL 1e-9
 #define MAX_SCORE 1000
@@ -104,6 +107,11 @@ typedef struct solver {
 
     glp_prob *lp;
     int misuse; /* a glp_ call was refused because of a bad index */
+
+    /* column generation (LP): an arc not active is fixed at 0 until its
+       reduced cost says it would improve the stage; dead ones cannot */
+    uint8_t *active, *dead; /* per arc */
+    double *rdual;          /* per row, 1-based, scratch */
 
     /* the solution */
     double *val;     /* per column, 1-based */
@@ -586,7 +594,7 @@ static void set_all_bounds(solver *s)
         int j = (int)a + 1;
         if (p->pinned && p->pinned[a])
             set_col_bnds(s, j, GLP_FX, 1.0, 1.0);
-        else if (!s->lrow[p->arcs[a].learner])
+        else if (!s->lrow[p->arcs[a].learner] || !s->active[a])
             set_col_bnds(s, j, GLP_FX, 0.0, 0.0);
         else
             set_col_bnds(s, j, GLP_DB, 0.0, 1.0);
@@ -620,6 +628,65 @@ static void set_all_bounds(solver *s)
             set_row_bnds(s, s->crit_row[k], GLP_FR, 0.0, 0.0);
 }
 
+typedef struct ranked {
+    int32_t score;
+    uint32_t arc;
+} ranked;
+
+static int by_score_desc(const void *x, const void *y)
+{
+    const ranked *a = x, *b = y;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return a->arc < b->arc ? -1 : a->arc > b->arc;
+}
+
+/*
+ * The arcs the LP starts with: all of them for the MIP; for the LP each
+ * learner's best-scoring pairs (ties: the earlier pair) and every pin. The
+ * rest are priced in as the duals ask for them.
+ */
+static int choose_active(solver *s, bool all)
+{
+    const solve_problem *p = s->p;
+    int rc = MM_OK;
+    ranked *r = NULL;
+
+    free(s->active), free(s->dead), free(s->rdual);
+    s->active = xcalloc(p->n_arcs, sizeof *s->active);
+    s->dead = xcalloc(p->n_arcs, sizeof *s->dead);
+    s->rdual = xcalloc((size_t)s->n_rows + 1, sizeof *s->rdual);
+    r = xcalloc(p->n_arcs, sizeof *r);
+    if (!s->active || !s->dead || !s->rdual || !r) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    for (size_t a = 0; a < p->n_arcs;) {
+        int32_t l = p->arcs[a].learner;
+        size_t b = a, m, keep;
+        while (b < p->n_arcs && p->arcs[b].learner == l)
+            b++;
+        m = b - a;
+        keep = (size_t)p->learner_cap[l] * ACTIVE_PER_UNIT + ACTIVE_EXTRA;
+        if (all || m <= keep) {
+            memset(s->active + a, 1, m);
+        } else {
+            for (size_t i = 0; i < m; i++)
+                r[i] = (ranked){p->arcs[a + i].score, (uint32_t)(a + i)};
+            qsort(r, m, sizeof *r, by_score_desc);
+            for (size_t i = 0; i < keep; i++)
+                s->active[r[i].arc] = 1;
+        }
+        a = b;
+    }
+    for (size_t a = 0; a < p->n_arcs && p->pinned; a++)
+        if (p->pinned[a])
+            s->active[a] = 1;
+done:
+    free(r);
+    return rc;
+}
+
 typedef struct triplets {
     int *ia, *ja;
     double *ar;
@@ -647,6 +714,9 @@ static int build(solver *s, bool mip)
 
     s->mip = mip;
     rc = layout(s);
+    if (rc)
+        goto done;
+    rc = choose_active(s, mip);
     if (rc)
         goto done;
     /* an upper bound on the nonzeros, in size_t: every count here is < INT_MAX / 8 */
@@ -803,6 +873,54 @@ static void fix_optimal_face(solver *s)
     }
 }
 
+/* The reduced cost of arc a in the current stage, from the row duals in s->rdual. */
+static double arc_reduced_cost(const solver *s, size_t a, crit c)
+{
+    const candidate *arc = &s->p->arcs[a];
+    double cost = c == CRIT_SCORE ? (double)arc->score : c == CRIT_SESSIONS ? 1.0 : 0.0;
+    /* d = c - sum_i a_ia dual_i, with a = -1 in the learner row and +1 in the partner row */
+    return cost + s->rdual[s->lrow[arc->learner]] - s->rdual[s->prow[arc->partner]];
+}
+
+static void read_row_duals(solver *s)
+{
+    for (int i = 1; i <= s->n_rows; i++)
+        s->rdual[i] = glp_get_row_dual(s->lp, i);
+}
+
+/*
+ * Pricing: activates every inactive arc whose reduced cost would improve the
+ * stage; returns how many. None means the restricted optimum is optimal for
+ * the whole problem, its duals being feasible for every arc.
+ */
+static size_t price_arcs(solver *s, crit c)
+{
+    const solve_problem *p = s->p;
+    size_t added = 0;
+    read_row_duals(s);
+    for (size_t a = 0; a < p->n_arcs; a++) {
+        if (s->active[a] || s->dead[a] || !s->lrow[p->arcs[a].learner])
+            continue;
+        if (arc_reduced_cost(s, a, c) > DUAL_NONZERO) {
+            s->active[a] = 1;
+            set_col_bnds(s, (int)a + 1, GLP_DB, 0.0, 1.0); /* stays nonbasic at 0: still feasible */
+            added++;
+        }
+    }
+    return added;
+}
+
+/* After the stage's last pricing: inactive arcs with a negative reduced cost are off its face. */
+static void retire_arcs(solver *s, crit c)
+{
+    const solve_problem *p = s->p;
+    read_row_duals(s);
+    for (size_t a = 0; a < p->n_arcs; a++)
+        if (!s->active[a] && !s->dead[a] && s->lrow[p->arcs[a].learner] &&
+            arc_reduced_cost(s, a, c) < -DUAL_NONZERO)
+            s->dead[a] = 1;
+}
+
 /* Copies a solution (LP or MIP) into s->val and s->chosen; sets s->integral and the counts. */
 static void read_solution(solver *s, bool mip)
 {
@@ -855,25 +973,30 @@ static int lp_stages(solver *s)
     const solve_problem *p = s->p;
     int rc = MM_OK;
 
+    memset(s->dead, 0, p->n_arcs);
     for (int k = 0; k < s->n_stages; k++) {
         set_objective(s, s->stage[k]);
-        rc = run_simplex(s);
-        if (rc)
-            goto done;
-        if (glp_get_status(s->lp) != GLP_OPT) {
-            /* pins are checked against capacities, so the LP is always feasible */
-            rc = mm_diag_error(s->diag, MM_ESOLVER, NULL, 0, 0,
-                               "glp_simplex ended with status %d", glp_get_status(s->lp));
-            goto done;
-        }
+        do {
+            rc = run_simplex(s);
+            if (rc)
+                goto done;
+            if (glp_get_status(s->lp) != GLP_OPT) {
+                /* pins are checked against capacities, so the LP is always feasible */
+                rc = mm_diag_error(s->diag, MM_ESOLVER, NULL, 0, 0,
+                                   "glp_simplex ended with status %d", glp_get_status(s->lp));
+                goto done;
+            }
+        } while (price_arcs(s, s->stage[k]) > 0);
         s->stage_obj[k] = glp_get_obj_val(s->lp);
         if (s->stage[k] == CRIT_SCORE) {
             if (s->dual)
                 for (size_t e = 0; e < p->n_emps; e++)
                     s->dual[e] = s->prow[e] ? row_dual(s, s->prow[e]) : 0.0;
         }
-        if (k + 1 < s->n_stages)
+        if (k + 1 < s->n_stages) {
+            retire_arcs(s, s->stage[k]); /* reads the duals before any bound changes */
             fix_optimal_face(s);
+        }
     }
     read_solution(s, false);
     s->proven = true;
@@ -1253,6 +1376,7 @@ static void solver_free(solver *s)
     free(s->lrow), free(s->prow), free(s->ycol), free(s->zcol), free(s->zrow), free(s->zcap);
     free(s->val), free(s->chosen), free(s->count), free(s->dual), free(s->heur);
     free(s->row_stat), free(s->col_stat), free(s->row_prim), free(s->col_prim);
+    free(s->active), free(s->dead), free(s->rdual);
     memset(s, 0, sizeof *s);
 }
 

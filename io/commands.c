@@ -17,6 +17,7 @@
 #include "match.h"
 #include "model.h"
 #include "report.h"
+#include "schedule.h"
 #include "settings.h"
 #include "store.h"
 
@@ -112,10 +113,11 @@ typedef struct run_ctx {
     char quarter[16];
     double t[PHASE_COUNT];
     match_result *result;
+    sched_result sched;
     mm_diag *diag;
 } run_ctx;
 
-static char *make_report(void *ctx, int64_t run_id)
+static int make_files(void *ctx, int64_t run_id, file_set *files)
 {
     run_ctx *rc = ctx;
     report_meta meta;
@@ -126,10 +128,7 @@ static char *make_report(void *ctx, int64_t run_id)
     meta.threads = rc->result->threads;
     memcpy(meta.timings_ms, rc->t, sizeof meta.timings_ms);
     meta.diag = rc->diag;
-    cJSON *report = report_build(rc->result, &meta);
-    char *text = report ? report_render(report) : NULL;
-    cJSON_Delete(report);
-    return text;
+    return report_make_files(rc->result, &rc->sched, &meta, files);
 }
 
 static void print_summary(const run_ctx *c, int64_t run_id, const char *out)
@@ -170,7 +169,7 @@ static void print_summary(const run_ctx *c, int64_t run_id, const char *out)
         printf(" %s %.1f", report_phase_names[p], c->t[p]);
     printf("\n");
     if (out)
-        printf("  wrote %s/report.json and unmatched.csv\n", out);
+        printf("  wrote report.json, schedule.csv, schedule.ics, unmatched.csv and fairness.md to %s\n", out);
 }
 
 /* Settings: the defaults, the file (if given), then --threads. */
@@ -192,7 +191,7 @@ static int match_and_save(run_ctx *c, store *s, const char *out)
 {
     int rc = MM_OK;
     int64_t run_id = 0;
-    char *text = NULL;
+    file_set files = {0};
     double t0 = now_ms();
     if ((rc = match_new(c->model, &c->cfg, c->cfg.threads, &c->result, c->diag)) != MM_OK)
         goto done;
@@ -206,7 +205,10 @@ static int match_and_save(run_ctx *c, store *s, const char *out)
         goto done;
     double t2 = now_ms();
     c->t[PHASE_SOLVE] = t2 - t1;
-    c->t[PHASE_SCHEDULE] = 0;
+    if ((rc = schedule_build(c->result, &c->sched)) != MM_OK)
+        goto done;
+    double t3 = now_ms();
+    c->t[PHASE_SCHEDULE] = t3 - t2;
 
     time_t now = time(NULL);
     struct tm tm;
@@ -249,10 +251,10 @@ static int match_and_save(run_ctx *c, store *s, const char *out)
              r->t[TRACK_SHADOWING].n_pairs);
     store_run run = {c->created_at, c->quarter, c->sha, config_text, r->threads, pairs, np,
                      un, nu, summary};
-    c->t[PHASE_EXPORT] = now_ms() - t2; /* building the report is most of the export */
-    rc = store_save_run(s, &run, make_report, c, &run_id, &text, c->diag);
+    c->t[PHASE_EXPORT] = now_ms() - t3; /* building the files is most of the export */
+    rc = store_save_run(s, &run, make_files, c, &run_id, &files, c->diag);
     if (rc == MM_OK && out)
-        rc = report_write_all(out, text, c->diag);
+        rc = fileset_write(out, &files, c->diag);
     if (rc == MM_OK && !c->o->quiet)
         print_summary(c, run_id, out);
 free_run:
@@ -261,12 +263,13 @@ free_run:
     cJSON_Delete(config);
     free(config_text);
 done:
-    free(text);
+    fileset_free(&files);
     return rc;
 }
 
 static void run_ctx_free(run_ctx *c)
 {
+    sched_free(&c->sched);
     match_free(c->result);
     mm_model_free(c->model);
 }
@@ -344,18 +347,18 @@ done:
 int cmd_report(const cli_options *o, mm_diag *diag)
 {
     store *s = NULL;
-    char *text = NULL;
+    file_set files = {0};
     int64_t id = 0;
     if (!o->db || !o->out)
         return cli_usage_error("%s", "report: --db FILE and --out DIR are required");
     int rc = store_open(o->db, 1, &s, diag);
     if (rc == MM_OK)
-        rc = store_run_report(s, o->n_runs ? o->runs[0] : 0, &id, &text, diag);
+        rc = store_run_files(s, o->n_runs ? o->runs[0] : 0, &id, &files, diag);
     if (rc == MM_OK)
-        rc = report_write_all(o->out, text, diag);
+        rc = fileset_write(o->out, &files, diag);
     if (rc == MM_OK && !o->quiet)
         printf("run %lld written to %s\n", (long long)id, o->out);
-    free(text);
+    fileset_free(&files);
     store_close(s);
     return rc;
 }
@@ -400,17 +403,18 @@ static double jnum(const cJSON *o, const char *key)
 int cmd_explain(const cli_options *o, mm_diag *diag)
 {
     store *s = NULL;
-    char *text = NULL;
+    file_set files = {0};
     cJSON *report = NULL;
     int64_t id = 0;
     if (!o->db || !o->learner)
         return cli_usage_error("%s", "explain: --db FILE and --learner ID are required");
     int rc = store_open(o->db, 1, &s, diag);
     if (rc == MM_OK)
-        rc = store_run_report(s, o->n_runs ? o->runs[0] : 0, &id, &text, diag);
+        rc = store_run_files(s, o->n_runs ? o->runs[0] : 0, &id, &files, diag);
     if (rc != MM_OK)
         goto done;
-    report = cJSON_Parse(text);
+    const struct file_set_entry *rj = fileset_find(&files, "report.json");
+    report = rj ? cJSON_ParseWithLength(rj->data, rj->len) : NULL;
     if (!report) {
         rc = mm_diag_error(diag, MM_EINTERNAL, NULL, 0, 0, "run %lld: unreadable report",
                            (long long)id);
@@ -455,7 +459,7 @@ int cmd_explain(const cli_options *o, mm_diag *diag)
                            "learner %s is not a learner in run %lld", o->learner, (long long)id);
 done:
     cJSON_Delete(report);
-    free(text);
+    fileset_free(&files);
     store_close(s);
     return rc;
 }

@@ -138,3 +138,66 @@ int fileio_mkdirs(const char *path)
     }
     return fileio_is_dir(path) == 1 ? MM_OK : MM_ECANTCREAT;
 }
+
+int fileset_add(file_set *set, const char *name, char *data, size_t len)
+{
+    if (set->n == set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 8;
+        struct file_set_entry *f = realloc(set->files, cap * sizeof *f);
+        if (!f) {
+            free(data);
+            return MM_ENOMEM;
+        }
+        set->files = f;
+        set->cap = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy) {
+        free(data);
+        return MM_ENOMEM;
+    }
+    set->files[set->n++] = (struct file_set_entry){copy, data, len};
+    return MM_OK;
+}
+
+const struct file_set_entry *fileset_find(const file_set *set, const char *name)
+{
+    for (size_t i = 0; i < set->n; i++)
+        if (strcmp(set->files[i].name, name) == 0)
+            return &set->files[i];
+    return NULL;
+}
+
+void fileset_free(file_set *set)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        free(set->files[i].name);
+        free(set->files[i].data);
+    }
+    free(set->files);
+    memset(set, 0, sizeof *set);
+}
+
+int fileset_write(const char *dir, const file_set *set, mm_diag *diag)
+{
+    int rc = fileio_mkdirs(dir);
+    if (rc != MM_OK)
+        return mm_diag_error(diag, rc, dir, 0, 0, "cannot create the output folder: %s",
+                             strerror(errno));
+    /* report.json last: a reader that sees it sees the whole run */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < set->n; i++) {
+            const struct file_set_entry *f = &set->files[i];
+            if ((strcmp(f->name, "report.json") == 0) != (pass == 1))
+                continue;
+            char path[PATH_MAX];
+            int n = snprintf(path, sizeof path, "%s/%s", dir, f->name);
+            if (n < 0 || (size_t)n >= sizeof path)
+                return mm_diag_error(diag, MM_ECANTCREAT, dir, 0, 0, "output path too long");
+            rc = fileio_write_atomic(path, f->data, f->len);
+            if (rc != MM_OK)
+                return mm_diag_error(diag, rc, path, 0, 0, "cannot write: %s", strerror(errno));
+        }
+    }
+    return MM_OK;
+}

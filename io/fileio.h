@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "mentormatch.h"
+
 /* Reads the whole file at path into a malloc'd buffer (NUL-terminated, the
    terminator not counted in *len). Files over max bytes are MM_EIO. Returns
    MM_OK, MM_ENOINPUT (missing or unreadable: errno is kept), MM_EIO, MM_ENOMEM. */
@@ -22,5 +24,26 @@ int fileio_write_atomic(const char *path, const char *data, size_t len);
 
 /* Creates the folder path (and its parents) when missing: MM_OK or MM_ECANTCREAT. */
 int fileio_mkdirs(const char *path);
+
+/* A set of named files built in memory, written together. */
+typedef struct file_set {
+    struct file_set_entry {
+        char *name;
+        char *data;
+        size_t len;
+    } *files;
+    size_t n, cap;
+} file_set;
+
+/* Adds a file; takes ownership of data (malloc'd) even on failure. MM_OK or MM_ENOMEM. */
+int fileset_add(file_set *set, const char *name, char *data, size_t len);
+/* The data of the named file, NULL when absent. */
+const struct file_set_entry *fileset_find(const file_set *set, const char *name);
+void fileset_free(file_set *set);
+
+/* Writes every file of set into the folder dir (created when missing), each
+   atomically; report.json, if present, last. MM_OK, MM_ECANTCREAT or MM_EIO
+   with a message in diag. */
+int fileset_write(const char *dir, const file_set *set, mm_diag *diag);
 
 #endif

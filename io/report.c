@@ -13,8 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libical/ical.h>
+#include <stdarg.h>
+#include <time.h>
+
+#include "config.h"
 #include "fileio.h"
 #include "settings.h"
+#include "tz.h"
 
 const char *const report_phase_names[PHASE_COUNT] = {"import", "score", "solve", "schedule",
                                                      "export"};
@@ -111,6 +117,72 @@ static void add_pairs(builder *b, cJSON *root, const match_result *r)
             for (int k = 0; k < FEATURE_COUNT && f; k++)
                 num(b, f, feature_names[k], r6(p->features[k]));
         }
+    }
+}
+
+/* A stable id for a session: track letter, learner, partner, number. */
+static void session_id(const mm_model *m, int32_t track, int32_t learner, int32_t partner,
+                       int32_t seq, char *buf, size_t size)
+{
+    snprintf(buf, size, "%c-%s-%s-%d", track == TRACK_MENTORING ? 'M' : 'S', m->emps[learner].id,
+             m->emps[partner].id, (int)seq);
+}
+
+/* UTC minutes as 2027-01-05T15:00:00Z, or with the local offset of zone. */
+static void format_time(int64_t utc_min, const tz_zone *zone, char *buf, size_t size)
+{
+    int32_t off = zone ? tz_offset_at(zone, utc_min) : 0;
+    int64_t local = utc_min + off;
+    int64_t days = local >= 0 ? local / 1440 : -((-local + 1439) / 1440);
+    int32_t minute = (int32_t)(local - days * 1440);
+    int32_t y, mo, d;
+    civil_from_days((int32_t)days, &y, &mo, &d);
+    if (!zone) {
+        snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:00Z", (int)y, (int)mo, (int)d,
+                 (int)(minute / 60), (int)(minute % 60));
+        return;
+    }
+    int32_t a = off < 0 ? -off : off;
+    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:00%c%02d:%02d", (int)y, (int)mo, (int)d,
+             (int)(minute / 60), (int)(minute % 60), off < 0 ? '-' : '+', (int)(a / 60),
+             (int)(a % 60));
+}
+
+static void add_sessions(builder *b, cJSON *root, const match_result *r, const sched_result *sched)
+{
+    const mm_model *m = r->model;
+    cJSON *ss = arr(b, root, "sessions");
+    for (size_t i = 0; sched && ss && i < sched->n_sessions; i++) {
+        const sched_session *x = &sched->sessions[i];
+        char buf[96];
+        cJSON *o = item(b, ss);
+        session_id(m, x->track, x->learner, x->partner, x->seq, buf, sizeof buf);
+        str(b, o, "id", buf);
+        str(b, o, "track", track_name(x->track));
+        str(b, o, "learner_id", m->emps[x->learner].id);
+        str(b, o, "partner_id", m->emps[x->partner].id);
+        num(b, o, "session", x->seq);
+        format_time(x->start_min, NULL, buf, sizeof buf);
+        str(b, o, "start_utc", buf);
+        format_time(x->end_min, NULL, buf, sizeof buf);
+        str(b, o, "end_utc", buf);
+        format_time(x->start_min, tz_get(m->emps[x->learner].timezone), buf, sizeof buf);
+        str(b, o, "learner_local_start", buf);
+        format_time(x->start_min, tz_get(m->emps[x->partner].timezone), buf, sizeof buf);
+        str(b, o, "partner_local_start", buf);
+    }
+    cJSON *un = arr(b, root, "unplaced_sessions");
+    for (size_t i = 0; sched && un && i < sched->n_unplaced; i++) {
+        const sched_unplaced *x = &sched->unplaced[i];
+        char buf[96];
+        cJSON *o = item(b, un);
+        session_id(m, x->track, x->learner, x->partner, x->seq, buf, sizeof buf);
+        str(b, o, "id", buf);
+        str(b, o, "track", track_name(x->track));
+        str(b, o, "learner_id", m->emps[x->learner].id);
+        str(b, o, "partner_id", m->emps[x->partner].id);
+        num(b, o, "session", x->seq);
+        str(b, o, "reason", x->reason);
     }
 }
 
@@ -249,7 +321,7 @@ static void add_warnings(builder *b, cJSON *root, const mm_diag *diag)
     }
 }
 
-cJSON *report_build(const match_result *r, const report_meta *meta)
+cJSON *report_build(const match_result *r, const sched_result *sched, const report_meta *meta)
 {
     builder b = {false};
     const mm_model *m = r->model;
@@ -290,8 +362,9 @@ cJSON *report_build(const match_result *r, const report_meta *meta)
     num(&b, sum, "shadow_learners", (double)r->t[TRACK_SHADOWING].sol.learners);
     num(&b, sum, "shadow_sessions", (double)r->t[TRACK_SHADOWING].n_pairs);
     num(&b, sum, "unmatched_shadowing", (double)r->t[TRACK_SHADOWING].n_unmatched);
-    num(&b, sum, "sessions_scheduled", 0);
-    num(&b, sum, "sessions_unplaced", 0);
+    num(&b, sum, "sessions_planned", sched ? (double)sched->planned : 0);
+    num(&b, sum, "sessions_scheduled", sched ? (double)sched->n_sessions : 0);
+    num(&b, sum, "sessions_unplaced", sched ? (double)sched->n_unplaced : 0);
     num(&b, sum, "warnings", (double)mm_diag_warning_count(meta->diag));
     cJSON *by = obj(&b, sum, "unmatched_by_reason");
     for (int t = 0; t < TRACK_COUNT && by; t++) {
@@ -306,7 +379,7 @@ cJSON *report_build(const match_result *r, const report_meta *meta)
                 num(&b, o, reason_names[k], (double)count[k]);
     }
     add_pairs(&b, root, r);
-    arr(&b, root, "sessions");
+    add_sessions(&b, root, r, sched);
     add_unmatched(&b, root, r);
     add_supply(&b, root, r);
     add_fairness(&b, root, r);
@@ -402,42 +475,253 @@ static char *render_unmatched_csv(const cJSON *report, size_t *out_len)
     return buf;
 }
 
-static int write_file(const char *out, const char *name, const char *data, size_t len,
-                      mm_diag *diag)
+static char *render_schedule_csv(const cJSON *report, size_t *out_len)
 {
-    char path[4096];
-    int n = snprintf(path, sizeof path, "%s/%s", out, name);
-    if (n < 0 || (size_t)n >= sizeof path)
-        return mm_diag_error(diag, MM_ECANTCREAT, out, 0, 0, "output path too long");
-    int rc = fileio_write_atomic(path, data, len);
-    if (rc != MM_OK)
-        mm_diag_error(diag, rc, path, 0, 0, "cannot write: %s", strerror(errno));
+    static const char *const cols[] = {"id", "track", "learner_id", "partner_id", "start_utc",
+                                       "end_utc", "learner_local_start", "partner_local_start"};
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int rc = buf_put(&buf, &len, &cap,
+                     "session_id,track,learner_id,partner_id,start_utc,end_utc,"
+                     "learner_local_start,partner_local_start\n",
+                     strlen("session_id,track,learner_id,partner_id,start_utc,end_utc,"
+                            "learner_local_start,partner_local_start\n"));
+    const cJSON *x;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(report, "sessions"))
+    {
+        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+            if (c)
+                rc |= buf_put(&buf, &len, &cap, ",", 1);
+            rc |= report_csv_cell(&buf, &len, &cap, jstr(x, cols[c]));
+        }
+        rc |= buf_put(&buf, &len, &cap, "\n", 1);
+    }
+    if (rc) {
+        free(buf);
+        return NULL;
+    }
+    *out_len = len;
+    return buf;
+}
+
+/* Appends printf-formatted text. */
+static int buf_printf(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int buf_printf(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+{
+    char tmp[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return MM_EINTERNAL;
+    return buf_put(buf, len, cap, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* A Markdown table cell: pipes and line breaks escaped. */
+static int md_cell(char **buf, size_t *len, size_t *cap, const char *s)
+{
+    int rc = MM_OK;
+    for (; *s && rc == MM_OK; s++)
+        rc = *s == '|'    ? buf_put(buf, len, cap, "\\|", 2)
+             : *s == '\n' ? buf_put(buf, len, cap, " ", 1)
+                          : buf_put(buf, len, cap, s, 1);
     return rc;
 }
 
-int report_write_all(const char *out, const char *report_text, mm_diag *diag)
+static double jnumber(const cJSON *o, const char *key, bool *is_null)
 {
-    int rc = fileio_mkdirs(out);
-    cJSON *report = NULL;
-    char *csv = NULL;
-    size_t csv_len = 0;
-    if (rc != MM_OK)
-        return mm_diag_error(diag, rc, out, 0, 0, "cannot create the output folder: %s",
-                             strerror(errno));
-    report = cJSON_Parse(report_text);
-    if (!report) {
-        rc = mm_diag_error(diag, MM_EINTERNAL, NULL, 0, 0, "the stored report is not valid JSON");
-        goto done;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (is_null)
+        *is_null = !cJSON_IsNumber(v);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+/* fairness.md: the fairness section of the report as tables a person reads. */
+static char *render_fairness_md(const cJSON *report, size_t *out_len)
+{
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int rc = MM_OK;
+    const cJSON *run = cJSON_GetObjectItemCaseSensitive(report, "run");
+    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(run, "config");
+    const cJSON *fcfg = cJSON_GetObjectItemCaseSensitive(cfg, "fairness");
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(report, "fairness");
+    double ratio = jnumber(fcfg, "min_impact_ratio", NULL);
+    rc |= buf_printf(&buf, &len, &cap, "# Fairness of run %.0f\n\n", jnumber(run, "id", NULL));
+    rc |= buf_printf(&buf, &len, &cap,
+                     "Inputs %.12s..., created %s. Groups are the learners who asked for a "
+                     "track (a goal on it). A group is flagged when its selection rate is "
+                     "below %.2f times the highest group's (the four-fifths rule); groups "
+                     "of fewer than %.0f learners are suppressed. Fairness constraints were "
+                     "%s.\n",
+                     jstr(run, "inputs_sha256"), jstr(run, "created_at"), ratio,
+                     jnumber(fcfg, "min_group_size", NULL),
+                     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "enforced"))
+                         ? "enforced"
+                         : "not enforced (reported only)");
+    const cJSON *a;
+    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(f, "attributes"))
+    {
+        bool dn, rn;
+        double dpd = jnumber(a, "demographic_parity_difference", &dn);
+        double dpr = jnumber(a, "demographic_parity_ratio", &rn);
+        rc |= buf_printf(&buf, &len, &cap, "\n## %s, %s\n\n", jstr(a, "name"), jstr(a, "track"));
+        if (dn || rn)
+            rc |= buf_printf(&buf, &len, &cap,
+                             "Demographic parity: fewer than two groups to compare.\n\n");
+        else
+            rc |= buf_printf(&buf, &len, &cap,
+                             "Demographic parity difference %.3f, ratio %.3f.\n\n", dpd, dpr);
+        rc |= buf_printf(&buf, &len, &cap,
+                         "| group | learners | matched | selection rate | impact ratio | "
+                         "flagged | shortfall | mean score |\n"
+                         "|---|---:|---:|---:|---:|---|---:|---:|\n");
+        const cJSON *g;
+        cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(a, "groups"))
+        {
+            rc |= buf_put(&buf, &len, &cap, "| ", 2);
+            rc |= md_cell(&buf, &len, &cap, jstr(g, "group"));
+            if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "suppressed"))) {
+                rc |= buf_printf(&buf, &len, &cap,
+                                 " | suppressed (fewer than %.0f) | | | | | | |\n",
+                                 jnumber(fcfg, "min_group_size", NULL));
+                continue;
+            }
+            bool flagged = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "flagged"));
+            rc |= buf_printf(&buf, &len, &cap,
+                             " | %.0f | %.0f | %.1f%% | %.2f | %s | %.0f | %.0f |\n",
+                             jnumber(g, "learners", NULL), jnumber(g, "matched", NULL),
+                             100 * jnumber(g, "selection_rate", NULL),
+                             jnumber(g, "impact_ratio", NULL), flagged ? "**yes**" : "no",
+                             jnumber(g, "shortfall", NULL), jnumber(g, "mean_score", NULL));
+        }
     }
-    if (!(csv = render_unmatched_csv(report, &csv_len))) {
-        rc = MM_ENOMEM;
-        goto done;
+    rc |= buf_printf(&buf, &len, &cap,
+                     "\n## Mentors\n\nGini coefficient of mentor load: %.3f (0: every "
+                     "mentor has the same number of learners). Cross-department pairs: "
+                     "%.1f%%.\n\n| department | mentors available | mentors used |\n"
+                     "|---|---:|---:|\n",
+                     jnumber(f, "mentor_load_gini", NULL),
+                     100 * jnumber(f, "cross_department_share", NULL));
+    const cJSON *d;
+    cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(f, "mentors_by_department"))
+    {
+        rc |= buf_put(&buf, &len, &cap, "| ", 2);
+        rc |= md_cell(&buf, &len, &cap, jstr(d, "department"));
+        rc |= buf_printf(&buf, &len, &cap, " | %.0f | %.0f |\n",
+                         jnumber(d, "mentors_available", NULL), jnumber(d, "mentors_used", NULL));
     }
-    if ((rc = write_file(out, "unmatched.csv", csv, csv_len, diag)) != MM_OK)
-        goto done;
-    rc = write_file(out, "report.json", report_text, strlen(report_text), diag);
+    const cJSON *pf = cJSON_GetObjectItemCaseSensitive(f, "price_of_fairness");
+    if (cJSON_IsObject(pf)) {
+        rc |= buf_printf(&buf, &len, &cap,
+                         "\n## Price of fairness\n\n| track | matched with | matched "
+                         "without | score with | score without |\n|---|---:|---:|---:|---:|\n");
+        const cJSON *t;
+        cJSON_ArrayForEach(t, pf)
+            rc |= buf_printf(&buf, &len, &cap, "| %s | %.0f | %.0f | %.0f | %.0f |\n", t->string,
+                             jnumber(t, "matched_with", NULL), jnumber(t, "matched_without", NULL),
+                             jnumber(t, "score_with", NULL), jnumber(t, "score_without", NULL));
+    }
+    if (rc) {
+        free(buf);
+        return NULL;
+    }
+    *out_len = len;
+    return buf;
+}
+
+/* schedule.ics: one VEVENT per session, written with libical. */
+static char *render_ics(const match_result *r, const sched_result *sched, const cJSON *report,
+                        size_t *out_len)
+{
+    const mm_model *m = r->model;
+    char *text = NULL;
+    icalcomponent *cal = icalcomponent_new_vcalendar();
+    if (!cal)
+        return NULL;
+    icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+    icalcomponent_add_property(cal, icalproperty_new_prodid("-//mentormatch//mentormatch " MM_VERSION "//EN"));
+    icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
+    icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
+    icaltimezone *utc = icaltimezone_get_utc_timezone();
+    /* DTSTAMP: the run's creation time, so a stored run re-exports the same bytes */
+    const char *created = jstr(cJSON_GetObjectItemCaseSensitive(report, "run"), "created_at");
+    struct icaltimetype stamp = icaltime_from_timet_with_zone(0, 0, utc);
+    int y, mo, d, h, mi, sec;
+    if (sscanf(created, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &sec) == 6) {
+        time_t t = (time_t)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+        stamp = icaltime_from_timet_with_zone(t, 0, utc);
+    }
+    for (size_t i = 0; sched && i < sched->n_sessions; i++) {
+        const sched_session *x = &sched->sessions[i];
+        const model_employee *l = &m->emps[x->learner], *p = &m->emps[x->partner];
+        char id[128], uid[160], summary[256];
+        session_id(m, x->track, x->learner, x->partner, x->seq, id, sizeof id);
+        snprintf(uid, sizeof uid, "%s@mentormatch", id);
+        snprintf(summary, sizeof summary, "%s session %d: %s and %s",
+                 x->track == TRACK_MENTORING ? "Mentoring" : "Job shadowing", (int)x->seq, l->name,
+                 p->name);
+        icalcomponent *ev = icalcomponent_new_vevent();
+        if (!ev)
+            goto done;
+        icalcomponent_add_property(ev, icalproperty_new_uid(uid));
+        icalcomponent_add_property(ev, icalproperty_new_dtstamp(stamp));
+        icalcomponent_add_property(
+            ev, icalproperty_new_dtstart(icaltime_from_timet_with_zone((time_t)x->start_min * 60, 0, utc)));
+        icalcomponent_add_property(
+            ev, icalproperty_new_dtend(icaltime_from_timet_with_zone((time_t)x->end_min * 60, 0, utc)));
+        icalcomponent_add_property(ev, icalproperty_new_summary(summary));
+        const model_employee *who[2] = {l, p};
+        for (int k = 0; k < 2; k++) {
+            if (!who[k]->email[0])
+                continue;
+            char mailto[512];
+            snprintf(mailto, sizeof mailto, "mailto:%s", who[k]->email);
+            icalproperty *att = icalproperty_new_attendee(mailto);
+            icalproperty_add_parameter(att, icalparameter_new_cn(who[k]->name));
+            icalproperty_add_parameter(att, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
+            icalcomponent_add_property(ev, att);
+        }
+        icalcomponent_add_component(cal, ev);
+    }
+    text = icalcomponent_as_ical_string_r(cal);
+    if (text)
+        *out_len = strlen(text);
 done:
+    icalcomponent_free(cal);
+    return text;
+}
+
+int report_make_files(const match_result *r, const sched_result *sched, const report_meta *meta,
+                      file_set *files)
+{
+    int rc = MM_OK;
+    char *data = NULL;
+    size_t len = 0;
+    cJSON *report = report_build(r, sched, meta);
+    if (!report)
+        return MM_ENOMEM;
+    if (!(data = report_render(report)) ||
+        (rc = fileset_add(files, "report.json", data, strlen(data))) != MM_OK)
+        goto fail;
+    if (!(data = render_unmatched_csv(report, &len)) ||
+        (rc = fileset_add(files, "unmatched.csv", data, len)) != MM_OK)
+        goto fail;
+    if (!(data = render_schedule_csv(report, &len)) ||
+        (rc = fileset_add(files, "schedule.csv", data, len)) != MM_OK)
+        goto fail;
+    if (!(data = render_ics(r, sched, report, &len)) ||
+        (rc = fileset_add(files, "schedule.ics", data, len)) != MM_OK)
+        goto fail;
+    if (!(data = render_fairness_md(report, &len)) ||
+        (rc = fileset_add(files, "fairness.md", data, len)) != MM_OK)
+        goto fail;
     cJSON_Delete(report);
-    free(csv);
-    return rc;
+    return MM_OK;
+fail:
+    cJSON_Delete(report);
+    return rc != MM_OK ? rc : MM_ENOMEM;
 }

@@ -12,7 +12,9 @@
 #include <cJSON.h>
 #include <stdint.h>
 
+#include "fileio.h"
 #include "match.h"
+#include "schedule.h"
 #include "mentormatch.h"
 
 #define REPORT_SCHEMA_VERSION "1.0"
@@ -30,17 +32,18 @@ typedef struct report_meta {
 } report_meta;
 
 /* The whole report as a new cJSON tree (owned by the caller), NULL on OOM. */
-cJSON *report_build(const match_result *r, const report_meta *meta);
+cJSON *report_build(const match_result *r, const sched_result *sched, const report_meta *meta);
 
 /* Renders a tree as text (malloc'd, ends with a newline); NULL on OOM. */
 char *report_render(const cJSON *report);
 
 /*
- * Writes report.json (the given text) and the files derived from it into
- * the folder out (created when missing), each through a temporary file and
- * a rename. Returns MM_OK, MM_ECANTCREAT or MM_EIO, with a message in diag.
+ * The run's output files, built once and stored with the run: report.json,
+ * unmatched.csv, schedule.csv, schedule.ics (libical) and fairness.md.
+ * sched may be NULL (no sessions). Returns MM_OK or MM_ENOMEM.
  */
-int report_write_all(const char *out, const char *report_text, mm_diag *diag);
+int report_make_files(const match_result *r, const sched_result *sched, const report_meta *meta,
+                      file_set *files);
 
 /* A CSV cell, quoted when needed and neutralised against formula injection
    (a cell starting with = + - @ or a tab gets a leading apostrophe). */

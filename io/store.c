@@ -90,7 +90,11 @@ static const char schema_sql[] =
     "  status TEXT NOT NULL CHECK (status IN ('done', 'failed')),"
     "  inputs_sha256 TEXT NOT NULL, config TEXT NOT NULL, threads INTEGER NOT NULL,"
     "  published INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1)),"
-    "  summary TEXT NOT NULL, report TEXT NOT NULL) STRICT;"
+    "  summary TEXT NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS run_files("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL, content BLOB NOT NULL,"
+    "  PRIMARY KEY (run_id, name)) STRICT, WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS run_pairs("
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
     "  track TEXT NOT NULL CHECK (track IN ('mentoring', 'shadowing')),"
@@ -564,13 +568,11 @@ fail:
 
 /* ---- runs ---------------------------------------------------------------- */
 
-int store_save_run(store *s, const store_run *run, store_report_fn make_report, void *ctx,
-                   int64_t *run_id, char **report, mm_diag *diag)
+int store_save_run(store *s, const store_run *run, store_files_fn make_files, void *ctx,
+                   int64_t *run_id, file_set *files, mm_diag *diag)
 {
     int rc = MM_OK;
     sqlite3_stmt *st = NULL;
-    char *text = NULL;
-    *report = NULL;
     if ((rc = exec(s, "BEGIN IMMEDIATE", diag)) != MM_OK)
         return rc;
     int64_t id = 1;
@@ -580,13 +582,10 @@ int store_save_run(store *s, const store_run *run, store_report_fn make_report, 
         id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     st = NULL;
-    text = make_report(ctx, id);
-    if (!text) {
-        rc = mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "cannot build the report");
+    if ((rc = make_files(ctx, id, files)) != MM_OK)
         goto done;
-    }
     if ((rc = prep(s, "INSERT INTO runs(id, created_at, quarter, status, inputs_sha256, config,"
-                      " threads, summary, report) VALUES (?1, ?2, ?3, 'done', ?4, ?5, ?6, ?7, ?8)",
+                      " threads, summary) VALUES (?1, ?2, ?3, 'done', ?4, ?5, ?6, ?7)",
                    &st, diag)) != MM_OK)
         goto done;
     sqlite3_bind_int64(st, 1, id);
@@ -596,9 +595,20 @@ int store_save_run(store *s, const store_run *run, store_report_fn make_report, 
     bind_text(st, 5, run->config_json);
     sqlite3_bind_int(st, 6, run->threads);
     bind_text(st, 7, run->summary_json);
-    bind_text(st, 8, text);
     if ((rc = step_reset(s, st, diag)) != MM_OK)
         goto done;
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((rc = prep(s, "INSERT INTO run_files(run_id, name, content) VALUES (?1, ?2, ?3)", &st,
+                   diag)) != MM_OK)
+        goto done;
+    for (size_t i = 0; i < files->n; i++) {
+        sqlite3_bind_int64(st, 1, id);
+        bind_text(st, 2, files->files[i].name);
+        sqlite3_bind_blob64(st, 3, files->files[i].data, files->files[i].len, SQLITE_STATIC);
+        if ((rc = step_reset(s, st, diag)) != MM_OK)
+            goto done;
+    }
     sqlite3_finalize(st);
     st = NULL;
     if ((rc = prep(s, "INSERT INTO run_pairs(run_id, track, learner_id, partner_id, score, pinned)"
@@ -634,25 +644,20 @@ int store_save_run(store *s, const store_run *run, store_report_fn make_report, 
     rc = exec(s, "COMMIT", diag);
 done:
     sqlite3_finalize(st);
-    if (rc != MM_OK) {
+    if (rc != MM_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        free(text);
-        text = NULL;
-    }
     *run_id = rc == MM_OK ? id : 0;
-    *report = text;
     return rc;
 }
 
-int store_run_report(store *s, int64_t run_id, int64_t *found_id, char **report,
-                     mm_diag *diag)
+int store_run_files(store *s, int64_t run_id, int64_t *found_id, file_set *files,
+                    mm_diag *diag)
 {
     sqlite3_stmt *st = NULL;
     int rc = prep(s,
-                  run_id > 0 ? "SELECT id, report FROM runs WHERE id = ?1"
-                             : "SELECT id, report FROM runs ORDER BY id DESC LIMIT 1",
+                  run_id > 0 ? "SELECT id FROM runs WHERE id = ?1"
+                             : "SELECT id FROM runs ORDER BY id DESC LIMIT 1",
                   &st, diag);
-    *report = NULL;
     if (rc != MM_OK)
         return rc;
     if (run_id > 0)
@@ -661,12 +666,32 @@ int store_run_report(store *s, int64_t run_id, int64_t *found_id, char **report,
         rc = run_id > 0 ? mm_diag_error(diag, MM_ENOTFOUND, s->path, 0, 0, "no run %lld",
                                         (long long)run_id)
                         : mm_diag_error(diag, MM_ENOTFOUND, s->path, 0, 0, "no runs yet");
-    } else {
-        *found_id = sqlite3_column_int64(st, 0);
-        *report = strdup(col_text(st, 1));
-        if (!*report)
-            rc = MM_ENOMEM;
+        goto done;
     }
+    *found_id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((rc = prep(s, "SELECT name, content FROM run_files WHERE run_id = ?1 ORDER BY name", &st,
+                   diag)) != MM_OK)
+        goto done;
+    sqlite3_bind_int64(st, 1, *found_id);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        size_t len = (size_t)sqlite3_column_bytes(st, 1);
+        char *data = malloc(len + 1);
+        if (!data) {
+            rc = MM_ENOMEM;
+            goto done;
+        }
+        if (len)
+            memcpy(data, sqlite3_column_blob(st, 1), len);
+        data[len] = '\0';
+        if ((rc = fileset_add(files, col_text(st, 0), data, len)) != MM_OK)
+            goto done;
+    }
+    if (r != SQLITE_DONE)
+        rc = db_error(s, diag, "read run files");
+done:
     sqlite3_finalize(st);
     return rc;
 }

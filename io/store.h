@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fileio.h"
 #include "mentormatch.h"
 
 typedef struct store store;
@@ -58,17 +59,18 @@ typedef struct store_run {
 
 /*
  * Writes a run in one transaction. The run's id is chosen first and handed
- * to make_report, which returns the report (malloc'd JSON text, or NULL on
- * failure: the run is then not written); the report is stored with the run
- * and returned in *report (the caller frees it).
+ * to make_files, which builds the run's output files (report.json and the
+ * files derived from it) into *files; they are stored with the run, so that
+ * a stored run re-exports byte for byte. The caller frees *files.
  */
-typedef char *(*store_report_fn)(void *ctx, int64_t run_id);
-int store_save_run(store *s, const store_run *run, store_report_fn make_report, void *ctx,
-                   int64_t *run_id, char **report, mm_diag *diag);
+typedef int (*store_files_fn)(void *ctx, int64_t run_id, file_set *files);
+int store_save_run(store *s, const store_run *run, store_files_fn make_files, void *ctx,
+                   int64_t *run_id, file_set *files, mm_diag *diag);
 
-/* The stored report of a run (id <= 0: the newest run); MM_NOTFOUND when none. */
-int store_run_report(store *s, int64_t run_id, int64_t *found_id, char **report,
-                     mm_diag *diag);
+/* The stored output files of a run (id <= 0: the newest run); MM_ENOTFOUND
+   when none. */
+int store_run_files(store *s, int64_t run_id, int64_t *found_id, file_set *files,
+                    mm_diag *diag);
 
 /* Calls fn for each run, newest first; fn gets id, created_at, quarter,
    status, published, summary_json. */

@@ -51,36 +51,46 @@ trap 'exit 130' INT TERM
 
 # ---- helpers ----------------------------------------------------------------
 
-# dump DB [nometa]: every table of the store, rows sorted, tables by name.
-if python3 -c 'import sqlite3' 2>/dev/null; then
+# dump DB: every table of the store, tables by name, rows sorted (the sqlite3
+# shell, else python3's sqlite3 module).
+# nometa DUMP: the dump without the meta table (where the inputs' digest is).
+if command -v sqlite3 >/dev/null 2>&1; then
     dump() {
-        python3 - "$@" <<'EOF'
+        sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name" |
+            while IFS= read -r t; do
+                echo "SELECT 'table $t';"
+                echo "SELECT '$t', * FROM \"$t\";"
+            done | sqlite3 -separator '|' -nullvalue '<NULL>' "$1" | LC_ALL=C sort
+    }
+else
+    py=
+    for p in /usr/bin/python3 python3; do
+        if "$p" -c 'import sqlite3' 2>/dev/null; then
+            py=$p
+            break
+        fi
+    done
+    if [ -z "$py" ]; then
+        echo "cases.sh: neither the sqlite3 shell nor python3 with sqlite3: cannot read the store"
+        exit 1
+    fi
+    dump() {
+        "$py" - "$1" <<'EOF'
 import sqlite3, sys
 db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
-skip = {"meta"} if len(sys.argv) > 2 else set()
 names = [r[0] for r in db.execute(
     "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
 for t in names:
-    if t in skip:
-        continue
     rows = sorted(repr(r) for r in db.execute('SELECT * FROM "%s"' % t))
-    print("table %s: %d rows" % (t, len(rows)))
+    print("table " + t)
     for r in rows:
-        print(t, r)
+        print(t + "|" + r)
 EOF
     }
-elif command -v sqlite3 >/dev/null 2>&1; then
-    dump() {
-        for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"); do
-            [ $# -gt 1 ] && [ "$t" = meta ] && continue
-            echo "table $t: $(sqlite3 "$1" "SELECT count(*) FROM \"$t\"") rows"
-            sqlite3 -separator '|' "$1" "SELECT * FROM \"$t\"" | LC_ALL=C sort | sed "s/^/$t /"
-        done
-    }
-else
-    echo "cases.sh: neither python3 with sqlite3 nor the sqlite3 shell: cannot read the store"
-    exit 1
 fi
+nometa() {
+    grep -v -e '^meta|' -e '^table meta$' "$1"
+}
 
 # has_prefix FILE TEXT: some line of FILE starts with TEXT.
 has_prefix() {
@@ -167,6 +177,13 @@ run_mm() {
 mkdir -p "$tmp/_base"
 map=
 cp -R "$base" "$tmp/_base/in"
+st=$(run_mm "$tmp/_base" "$tmp/_base/out" "$tmp/_base/err" validate in)
+leak=$(cat "$tmp/_base/out" "$tmp/_base/err" | grep -a -F -o -f "$people" | head -n 1)
+if [ "$st" != 0 ] || [ -s "$tmp/_base/err" ] || [ -n "$leak" ]; then
+    echo "FAIL _base: validate exits $st; it must pass with nothing on stderr and name nobody"
+    cat "$tmp/_base/err"
+    exit 1
+fi
 st=$(run_mm "$tmp/_base" "$tmp/_base/out" "$tmp/_base/err" import in --db "$tmp/base.db")
 if [ "$st" != 0 ]; then
     echo "FAIL _base: import exits $st"
@@ -174,8 +191,8 @@ if [ "$st" != 0 ]; then
     exit 1
 fi
 dump "$tmp/base.db" >"$tmp/base.dump"
-dump "$tmp/base.db" nometa >"$tmp/base.nometa"
-if ! grep -q '^employees ' "$tmp/base.dump"; then
+nometa "$tmp/base.dump" >"$tmp/base.nometa"
+if ! grep -q '^employees|' "$tmp/base.dump"; then
     echo "FAIL _base: the store holds no employees after import"
     exit 1
 fi
@@ -219,11 +236,10 @@ for c in "$cases"/*/; do
         if [ "$want" = 0 ] && [ -n "$(error_lines "$w/err")" ]; then
             why="$why; error lines in stderr"
         fi
-        while IFS= read -r p; do
-            if has_text "$w/err" "$p" || has_text "$w/out" "$p"; then
-                why="$why; the output names a person (\"$p\")"
-            fi
-        done <"$people"
+        leak=$(cat "$w/out" "$w/err" | grep -a -F -o -f "$people" | head -n 1)
+        if [ -n "$leak" ]; then
+            why="$why; the output names a person (\"$leak\")"
+        fi
         # import into a store holding _base
         cp "$tmp/base.db" "$w/store.db"
         got=$(run_mm "$w" "$w/iout" "$w/ierr" import "$input" --db "$w/store.db")
@@ -237,13 +253,13 @@ for c in "$cases"/*/; do
                 why="$why; a failed import changed the store"
             fi
         else
-            dump "$w/store.db" nometa >"$w/store.nometa"
-            sha_base=$(grep "^meta .*inputs_sha256" "$tmp/base.dump")
-            sha_case=$(grep "^meta .*inputs_sha256" "$w/store.dump")
+            nometa "$w/store.dump" >"$w/store.nometa"
+            sha_base=$(grep "^meta|.*inputs_sha256" "$tmp/base.dump")
+            sha_case=$(grep "^meta|.*inputs_sha256" "$w/store.dump")
             if [ -z "$sha_case" ] || [ "$sha_case" = "$sha_base" ]; then
                 why="$why; the import did not replace the snapshot's digest"
             fi
-            if ! grep -q '^employees ' "$w/store.dump"; then
+            if ! grep -q '^employees|' "$w/store.dump"; then
                 why="$why; the store holds no employees after the import"
             fi
             if grep -qx '=base' "$w/lines" && ! cmp -s "$tmp/base.nometa" "$w/store.nometa"; then
@@ -267,13 +283,18 @@ for c in "$cases"/*/; do
     else
         echo "FAIL  $name: $why"
         echo "      stderr of validate:"
-        sed 's/^/        /' "$w/err" 2>/dev/null | head -n 20
+        cat -v "$w/err" 2>/dev/null | head -n 20 | sed 's/^/        /'
         failed=$((failed + 1))
         failures="$failures $name"
     fi
     [ -n "$why" ] || rm -rf "$w"
 done
 
+if [ -f "$known" ]; then
+    for n in $(grep -v '^#' "$known" | awk 'NF && $1 !~ /^unit:/ { print $1 }'); do
+        [ -d "$cases/$n" ] || echo "note: KNOWN_FAILURES lists $n, which is no case"
+    done
+fi
 echo "cases: $pass passed, $failed failed, $xfail known failures, $xpass unexpectedly passing"
 [ $failed -eq 0 ] || echo "failed:$failures"
 [ $failed -eq 0 ]

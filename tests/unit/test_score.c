@@ -736,7 +736,7 @@ static void random_company(fixture *f, uint64_t seed)
                          (int32_t)rnd(3));
             }
         }
-        int nw = (int)rnd(5);
+        int nw = (int)rnd(7); /* up to 6: some weeks longer than a partner record holds */
         for (int k = 0; k < nw; k++) {
             int32_t start = (int32_t)rnd(88) * 15;
             window(f, e, (int32_t)rnd(7), start, start + 30 + (int32_t)rnd(24) * 15);

@@ -177,7 +177,7 @@ static void test_reference_monday(void **state)
     (void)state;
     static const struct {
         int32_t d, monday; /* day of January 2027 */
-    } cases[] = {{4, 4}, {5, 11}, {6, 11}, {10, 11}, {11, 11}};
+    } cases[] = {{4, 4}, {5, 11}, {6, 11}, {10, 11}, {11, 11}, {25, 25}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         mm_model *m = model_new();
         assert_non_null(m);
@@ -186,6 +186,38 @@ static void test_reference_monday(void **state)
         tz_week_free(w);
         mm_model_free(m);
     }
+    mm_model *m = model_new();
+    assert_non_null(m);
+    tz_week *w = build(m, 2027, 3, 9); /* a Tuesday */
+    assert_int_equal(tz_week_monday(w), days_from_civil(2027, 3, 15));
+    tz_week_free(w);
+    mm_model_free(m);
+}
+
+/* Berlin 15:00-17:00 and New York 09:00-11:00 on a Monday: two hours in
+   common in January; one in the weeks when only the US has changed. */
+static void test_week_us_eu_gap(void **state)
+{
+    (void)state;
+    mm_model *m = model_new();
+    assert_non_null(m);
+    int32_t be = add_person(m, "be", "Europe/Berlin");
+    int32_t ny = add_person(m, "ny", "America/New_York");
+    add_window(m, be, 0, 15 * 60, 17 * 60);
+    add_window(m, ny, 0, 9 * 60, 11 * 60);
+    tz_week *w = build(m, 2027, 1, 4); /* 14:00-16:00 UTC both */
+    assert_int_equal(tz_week_overlap(w, be, ny), 120);
+    assert_int_equal(tz_week_offset(w, ny) - tz_week_offset(w, be), -360);
+    tz_week_free(w);
+    w = build(m, 2027, 3, 9); /* week of the 15th: be 14:00-16:00, ny 13:00-15:00 UTC */
+    const int32_t want_be[] = {840, 960}, want_ny[] = {780, 900};
+    expect_intervals(w, be, want_be, 1);
+    expect_intervals(w, ny, want_ny, 1);
+    assert_int_equal(tz_week_overlap(w, be, ny), 60);
+    /* the offsets are those of 00:00 UTC on quarter.start, the 9th: EST */
+    assert_int_equal(tz_week_offset(w, ny), -300);
+    tz_week_free(w);
+    mm_model_free(m);
 }
 
 /* Week of Mon 2027-03-22: Berlin changes to CEST on Sunday the 28th. */
@@ -343,6 +375,53 @@ static void test_week_matches_local_to_utc(void **state)
     mm_model_free(m);
 }
 
+/* More distinct zones than the build's first cache holds, known and
+   unknown, names repeated out of order: every person gets their zone. */
+static void test_week_many_zones(void **state)
+{
+    (void)state;
+    static const char *const zones[] = {
+        "Europe/Berlin",      "Europe/London",     "Europe/Paris",      "Europe/Madrid",
+        "Europe/Rome",        "Europe/Warsaw",     "Europe/Helsinki",   "Europe/Moscow",
+        "Europe/Istanbul",    "Europe/Lisbon",     "America/New_York",  "America/Chicago",
+        "America/Denver",     "America/Phoenix",   "America/Los_Angeles", "America/Anchorage",
+        "America/Sao_Paulo",  "America/Bogota",    "America/Mexico_City", "America/St_Johns",
+        "Asia/Tokyo",         "Asia/Seoul",        "Asia/Shanghai",     "Asia/Singapore",
+        "Asia/Kolkata",       "Asia/Kathmandu",    "Asia/Dubai",        "Asia/Tehran",
+        "Australia/Sydney",   "Australia/Adelaide", "Australia/Perth",  "Pacific/Auckland",
+        "Pacific/Honolulu",   "Africa/Cairo",      "Africa/Lagos",      "UTC",
+        "Nowhere/One",        "Nowhere/Two",       "",                  "Europe/Nowhere",
+    };
+    enum { N_ZONES = sizeof zones / sizeof zones[0], PEOPLE = 3 * N_ZONES };
+    mm_model *m = model_new();
+    assert_non_null(m);
+    char id[16];
+    for (int i = 0; i < PEOPLE; i++) {
+        snprintf(id, sizeof id, "P%03d", i);
+        int32_t e = add_person(m, id, zones[(i * 7) % N_ZONES]);
+        add_window(m, e, 2, 12 * 60, 13 * 60);
+    }
+    tz_week *w = build(m, 2027, 3, 22);
+    int64_t start = (int64_t)days_from_civil(2027, 3, 22) * 1440;
+    int64_t base = (int64_t)tz_week_monday(w) * 1440;
+    for (int32_t e = 0; e < PEOPLE; e++) {
+        const tz_zone *z = tz_get(zones[(e * 7) % N_ZONES]);
+        size_t n;
+        const int32_t *iv = tz_week_intervals(w, e, &n);
+        if (!z) {
+            assert_int_equal(n, 0);
+            assert_int_equal(tz_week_offset(w, e), 0);
+            continue;
+        }
+        assert_int_equal(tz_week_offset(w, e), tz_offset_at(z, start));
+        assert_int_equal(n, 1);
+        assert_int_equal(iv[0], tz_local_to_utc(z, tz_week_monday(w) + 2, 12 * 60) - base);
+        assert_int_equal(iv[1] - iv[0], 60);
+    }
+    tz_week_free(w);
+    mm_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,11 +432,13 @@ int main(void)
         cmocka_unit_test(test_offsets_fractional),
         cmocka_unit_test(test_local_to_utc),
         cmocka_unit_test(test_reference_monday),
+        cmocka_unit_test(test_week_us_eu_gap),
         cmocka_unit_test(test_week_spring_change),
         cmocka_unit_test(test_week_new_york_change),
         cmocka_unit_test(test_week_fall_back),
         cmocka_unit_test(test_week_merge_and_unknown),
         cmocka_unit_test(test_week_matches_local_to_utc),
+        cmocka_unit_test(test_week_many_zones),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
