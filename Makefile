@@ -26,6 +26,7 @@ TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all run test check deps clean bench
+.SECONDARY:
 all: $(BIN)/mentormatch $(BIN)/mm-gen
 
 $(BUILD)/%.o: %.c

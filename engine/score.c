@@ -920,12 +920,12 @@ done:
 
 void cand_set_free(cand_set *s)
 {
-    if (!s)
-        return;
-    free(s->c);
-    free(s->first);
-    free(s->reason);
-    memset(s, 0, sizeof *s);
+    if (s) {
+        free(s->c);
+        free(s->first);
+        free(s->reason);
+        memset(s, 0, sizeof *s);
+    }
 }
 
 int score_track(const mm_model *m, const mm_config *cfg, const tz_week *week, int32_t track,

@@ -67,7 +67,8 @@
 
 enum { MAX_STAGES = 3 };
 
-typedef enum crit { CRIT_LEARNERS, CRIT_SESSIONS, CRIT_SCORE } crit;
+/* The criteria; CRIT_WARM is no stage but the weighted objective that finds a starting basis. */
+typedef enum crit { CRIT_LEARNERS, CRIT_SESSIONS, CRIT_SCORE, CRIT_WARM } crit;
 
 /* A value within this of an integer is that integer (LP); GLPK's own tol_int for the MIP. */
 #define INT_TOL 1e-6
@@ -80,6 +81,13 @@ typedef enum crit { CRIT_LEARNERS, CRIT_SESSIONS, CRIT_SCORE } crit;
 /* Relative slack allowed when checking n_h m_g >= r n_g m_h in floating point. */
 #define FAIR_REL_TOL 1e-9
 #define MAX_SCORE 1000
+/*
+ * Weights of CRIT_WARM for "participation": a learner outweighs any likely
+ * score change, a session any single score. Only the starting basis depends
+ * on them; the stages that follow decide the optimum exactly.
+ */
+#define WARM_LEARNER 100000.0
+#define WARM_SESSION 2000.0
 
 typedef struct solver {
     const solve_problem *p;
@@ -816,19 +824,37 @@ done:
     return rc;
 }
 
+/* The objective coefficient of arc a, and of every y column, under c. */
+static double arc_cost(const solver *s, size_t a, crit c)
+{
+    double score = (double)s->p->arcs[a].score;
+    switch (c) {
+    case CRIT_LEARNERS:
+        return 0.0;
+    case CRIT_SESSIONS:
+        return 1.0;
+    case CRIT_SCORE:
+        return score;
+    default:
+        return score + (s->n_stages == MAX_STAGES ? WARM_SESSION : 0.0);
+    }
+}
+
+static double y_cost(crit c)
+{
+    return c == CRIT_LEARNERS ? 1.0 : c == CRIT_WARM ? WARM_LEARNER : 0.0;
+}
+
 static void set_objective(solver *s, crit c)
 {
     const solve_problem *p = s->p;
     for (int j = 1; j <= s->n_cols; j++)
         set_obj(s, j, 0.0);
-    if (c == CRIT_LEARNERS) {
-        for (size_t e = 0; e < p->n_emps; e++)
-            if (s->ycol[e])
-                set_obj(s, s->ycol[e], 1.0);
-    } else {
-        for (size_t a = 0; a < p->n_arcs; a++)
-            set_obj(s, (int)a + 1, c == CRIT_SESSIONS ? 1.0 : (double)p->arcs[a].score);
-    }
+    for (size_t a = 0; a < p->n_arcs; a++)
+        set_obj(s, (int)a + 1, arc_cost(s, a, c));
+    for (size_t e = 0; e < p->n_emps; e++)
+        if (s->ycol[e])
+            set_obj(s, s->ycol[e], y_cost(c));
 }
 
 /* glp_simplex, primal, silent, warm; a basis GLPK rejects is replaced once by the standard one. */
@@ -877,9 +903,8 @@ static void fix_optimal_face(solver *s)
 static double arc_reduced_cost(const solver *s, size_t a, crit c)
 {
     const candidate *arc = &s->p->arcs[a];
-    double cost = c == CRIT_SCORE ? (double)arc->score : c == CRIT_SESSIONS ? 1.0 : 0.0;
     /* d = c - sum_i a_ia dual_i, with a = -1 in the learner row and +1 in the partner row */
-    return cost + s->rdual[s->lrow[arc->learner]] - s->rdual[s->prow[arc->partner]];
+    return arc_cost(s, a, c) + s->rdual[s->lrow[arc->learner]] - s->rdual[s->prow[arc->partner]];
 }
 
 static void read_row_duals(solver *s)
@@ -964,6 +989,26 @@ done:
     return rc;
 }
 
+/* Optimises objective c over the current bounds, pricing arcs in until none would improve it. */
+static int optimise(solver *s, crit c)
+{
+    int rc = MM_OK;
+    set_objective(s, c);
+    do {
+        rc = run_simplex(s);
+        if (rc)
+            goto done;
+        if (glp_get_status(s->lp) != GLP_OPT) {
+            /* pins are checked against capacities, so the LP is always feasible */
+            rc = mm_diag_error(s->diag, MM_ESOLVER, NULL, 0, 0,
+                               "glp_simplex ended with status %d", glp_get_status(s->lp));
+            goto done;
+        }
+    } while (price_arcs(s, c) > 0);
+done:
+    return rc;
+}
+
 /*
  * Solves the built LP stage by stage from its current basis. Fills the
  * solution, score_obj, and (when s->dual) the partner duals of the score stage.
@@ -974,19 +1019,21 @@ static int lp_stages(solver *s)
     int rc = MM_OK;
 
     memset(s->dead, 0, p->n_arcs);
+    /*
+     * "participation" starts with a weighted objective: its optimum is a
+     * basis the exact stages below rarely need to move. From the slack
+     * basis the learners stage alone takes as many pivots, and the score
+     * stage on its degenerate face several times more.
+     */
+    if (s->stage[0] == CRIT_LEARNERS) {
+        rc = optimise(s, CRIT_WARM);
+        if (rc)
+            goto done;
+    }
     for (int k = 0; k < s->n_stages; k++) {
-        set_objective(s, s->stage[k]);
-        do {
-            rc = run_simplex(s);
-            if (rc)
-                goto done;
-            if (glp_get_status(s->lp) != GLP_OPT) {
-                /* pins are checked against capacities, so the LP is always feasible */
-                rc = mm_diag_error(s->diag, MM_ESOLVER, NULL, 0, 0,
-                                   "glp_simplex ended with status %d", glp_get_status(s->lp));
-                goto done;
-            }
-        } while (price_arcs(s, s->stage[k]) > 0);
+        rc = optimise(s, s->stage[k]);
+        if (rc)
+            goto done;
         s->stage_obj[k] = glp_get_obj_val(s->lp);
         if (s->stage[k] == CRIT_SCORE) {
             if (s->dual)

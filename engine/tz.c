@@ -385,12 +385,12 @@ done:
 
 void tz_week_free(tz_week *w)
 {
-    if (!w)
-        return;
-    free(w->first);
-    free(w->iv);
-    free(w->offset);
-    free(w);
+    if (w) {
+        free(w->first);
+        free(w->iv);
+        free(w->offset);
+        free(w);
+    }
 }
 
 const int32_t *tz_week_intervals(const tz_week *w, int32_t e, size_t *n)

@@ -59,8 +59,7 @@ static void fx_free(fixture *f)
     mm_model_free(f->m);
 }
 
-/* An employee in zone tz, available Monday 09:00-17:00 local unless told
-   otherwise with no_window. */
+/* An employee (capacities 2, no skills, goals or windows yet). */
 static int32_t person(fixture *f, const char *id, int32_t dept, int32_t grade, uint32_t roles,
                       int32_t manager, const char *tz)
 {
@@ -150,7 +149,7 @@ static reason check(const fixture *f, int32_t track, int32_t l, int32_t p)
     return score_check_pair(f->m, &f->cfg, f->week, track, l, p);
 }
 
-/* A learner (grade 3, D0, UTC) with goal "python" target 3 (level 1). */
+/* A learner (grade 3, D0, UTC, Monday 09:00-17:00) with goal "python" 1 -> 3. */
 static int32_t learner(fixture *f, const char *id)
 {
     int32_t l = person(f, id, 0, 3, ROLE_LEARNER, -1, "UTC");
@@ -160,7 +159,7 @@ static int32_t learner(fixture *f, const char *id)
     return l;
 }
 
-/* A mentor and host (grade 6, D1, UTC) with python at level. */
+/* A mentor and host (grade 6, D1, UTC, Monday 09:00-17:00) with python at level. */
 static int32_t expert(fixture *f, const char *id, int32_t level)
 {
     int32_t p = person(f, id, 1, 6, ROLE_MENTOR | ROLE_HOST, -1, "UTC");

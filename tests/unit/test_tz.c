@@ -95,8 +95,10 @@ static void test_local_to_utc(void **state)
     const tz_zone *be = zone("Europe/Berlin");
     int32_t spring = days_from_civil(2027, 3, 28), autumn = days_from_civil(2027, 10, 31);
     /* ordinary times */
-    assert_int_equal(tz_local_to_utc(be, days_from_civil(2027, 1, 4), 9 * 60), utc(2027, 1, 4, 8, 0));
-    assert_int_equal(tz_local_to_utc(be, days_from_civil(2027, 7, 1), 9 * 60), utc(2027, 7, 1, 7, 0));
+    assert_int_equal(tz_local_to_utc(be, days_from_civil(2027, 1, 4), 9 * 60),
+                     utc(2027, 1, 4, 8, 0));
+    assert_int_equal(tz_local_to_utc(be, days_from_civil(2027, 7, 1), 9 * 60),
+                     utc(2027, 7, 1, 7, 0));
     /* spring forward: 02:00..02:59 do not exist; they map to 03:00 CEST = 01:00 UTC */
     assert_int_equal(tz_local_to_utc(be, spring, 1 * 60 + 59), utc(2027, 3, 28, 0, 59));
     assert_int_equal(tz_local_to_utc(be, spring, 2 * 60), utc(2027, 3, 28, 1, 0));
