@@ -675,7 +675,8 @@ static int choose_active(solver *s, bool all)
         while (b < p->n_arcs && p->arcs[b].learner == l)
             b++;
         m = b - a;
-        keep = (size_t)p->learner_cap[l] * ACTIVE_PER_UNIT + ACTIVE_EXTRA;
+        keep = p->start_arcs > 0 ? (size_t)p->start_arcs
+                                 : (size_t)p->learner_cap[l] * ACTIVE_PER_UNIT + ACTIVE_EXTRA;
         if (all || m <= keep) {
             memset(s->active + a, 1, m);
         } else {
@@ -1395,8 +1396,12 @@ static int job_slots_lp(solver *s, void *arg)
     for (size_t i = 0; i < job->n; i++) {
         int32_t e = job->partners[i];
         job->extra_learners[i] = job->score_gain[i] = 0;
-        if (!s->prow[e])
-            continue; /* no pairs: an extra slot cannot be used */
+        /*
+         * No pairs, or a slot to spare in the optimum: a constraint slack at an
+         * optimum of an LP can go without changing it, stage after stage.
+         */
+        if (!s->prow[e] || s->row_prim[s->prow[e]] < (double)s->cap[e] - DUAL_NONZERO)
+            continue;
         s->cap[e]++;
         set_all_bounds(s);
         restore_basis(s);

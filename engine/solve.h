@@ -40,6 +40,10 @@ typedef struct solve_problem {
     int32_t min_group_size;
     double time_limit_s;
     double mip_gap;
+    /* LP only: how many of each learner's best arcs the LP starts with before
+       the duals price the rest in (0 = automatic). The optimum does not depend
+       on it; tests set 1 to make pricing do all the work. */
+    int32_t start_arcs;
 } solve_problem;
 
 typedef struct solve_result {

@@ -160,7 +160,7 @@ typedef struct pending_ref {
     int32_t who;    /* employee or department index */
     const char *id; /* the referenced id (arena) */
     long line, col;
-    const char *header;
+    const char *header; /* the column's name as the input spells it (arena) */
     long index;
 } pending_ref;
 
@@ -176,7 +176,11 @@ struct importer {
     const char *json_name; /* the JSON document's file name, NULL for CSV */
     bool have_depts;
     long *emp_line; /* employees.csv line (or JSON index) per employee */
+    long *emp_mgr_col; /* the manager_id column per employee (CSV) */
     size_t cap_emp_line;
+    long *dept_line; /* departments.csv line (or JSON index) per department */
+    long *dept_parent_col;
+    size_t cap_dept_line;
     ref_list managers, parents;
     keymap skill_keys, goal_keys, pin_keys, pref_keys, pin_mentor;
     /* time zones seen, so each distinct name is looked up once */
@@ -259,6 +263,17 @@ static const char *shown(const in_row *r, int c, char *buf, size_t size)
 
 static bool is_empty(const in_row *r, int c) { return r->len[c] == 0; }
 
+/* Where the first of two duplicates was: "on line 12" or "at pins[0]". */
+static const char *first_at(const importer *im, const in_row *r, long first, char *buf,
+                            size_t size)
+{
+    if (im->json_name)
+        snprintf(buf, size, "at %s[%ld]", r->t->json_key, first - 1);
+    else
+        snprintf(buf, size, "on line %ld", first);
+    return buf;
+}
+
 /* Strict decimal integer in [lo, hi]. */
 static bool parse_int(const char *s, size_t len, long lo, long hi, long *out)
 {
@@ -284,6 +299,15 @@ static bool parse_int(const char *s, size_t len, long lo, long hi, long *out)
         return false;
     *out = v;
     return true;
+}
+
+/* Digits only (no sign) in [lo, hi]. */
+static bool parse_digits(const char *s, size_t len, long lo, long hi, long *out)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+    return parse_int(s, len, lo, hi, out);
 }
 
 /* Required integer column c in [lo, hi]; *out keeps its default when the
@@ -408,10 +432,25 @@ static void dept_row(importer *im, const in_row *r)
     }
     if (d < 0)
         return note_oom(im);
+    if ((size_t)d >= im->cap_dept_line) {
+        size_t cap = im->cap_dept_line ? im->cap_dept_line * 2 : 64;
+        long *v = realloc(im->dept_line, cap * sizeof *v);
+        if (v)
+            im->dept_line = v;
+        long *w = realloc(im->dept_parent_col, cap * sizeof *w);
+        if (w)
+            im->dept_parent_col = w;
+        if (!v || !w)
+            return note_oom(im);
+        im->cap_dept_line = cap;
+    }
+    im->dept_line[d] = im->json_name ? r->index : r->line;
+    im->dept_parent_col[d] = r->vcol[DEPT_PARENT];
     if (!is_empty(r, DEPT_PARENT)) {
         pending_ref p = {d, model_strdup(im->m, r->val[DEPT_PARENT]), r->vline[DEPT_PARENT],
-                         r->vcol[DEPT_PARENT], r->header[DEPT_PARENT], r->index};
-        if (!p.id || push_ref(&im->parents, &p))
+                         r->vcol[DEPT_PARENT], model_strdup(im->m, r->header[DEPT_PARENT]),
+                         r->index};
+        if (!p.id || !p.header || push_ref(&im->parents, &p))
             note_oom(im);
     }
 }
@@ -469,8 +508,8 @@ static bool valid_date(const char *s, size_t len)
     if (len != 10 || s[4] != '-' || s[7] != '-')
         return false;
     long y, mo, d;
-    if (!parse_int(s, 4, 1900, 9999, &y) || !parse_int(s + 5, 2, 1, 12, &mo) ||
-        !parse_int(s + 8, 2, 1, 31, &d))
+    if (!parse_digits(s, 4, 1900, 9999, &y) || !parse_digits(s + 5, 2, 1, 12, &mo) ||
+        !parse_digits(s + 8, 2, 1, 31, &d))
         return false;
     int32_t days = days_from_civil((int32_t)y, (int32_t)mo, (int32_t)d);
     int32_t yy, mm, dd;
@@ -545,16 +584,22 @@ static void emp_row(importer *im, const in_row *r)
     if ((size_t)idx >= im->cap_emp_line) {
         size_t cap = im->cap_emp_line ? im->cap_emp_line * 2 : 1024;
         long *v = realloc(im->emp_line, cap * sizeof *v);
-        if (!v)
+        if (v)
+            im->emp_line = v;
+        long *w = realloc(im->emp_mgr_col, cap * sizeof *w);
+        if (w)
+            im->emp_mgr_col = w;
+        if (!v || !w)
             return note_oom(im);
-        im->emp_line = v;
         im->cap_emp_line = cap;
     }
     im->emp_line[idx] = im->json_name ? r->index : r->line;
+    im->emp_mgr_col[idx] = r->vcol[EMP_MANAGER];
     if (!is_empty(r, EMP_MANAGER)) {
         pending_ref p = {idx, model_strdup(im->m, r->val[EMP_MANAGER]), r->vline[EMP_MANAGER],
-                         r->vcol[EMP_MANAGER], r->header[EMP_MANAGER], r->index};
-        if (!p.id || push_ref(&im->managers, &p))
+                         r->vcol[EMP_MANAGER], model_strdup(im->m, r->header[EMP_MANAGER]),
+                         r->index};
+        if (!p.id || !p.header || push_ref(&im->managers, &p))
             return note_oom(im);
     }
     for (size_t i = 0; i < r->n_extra; i++) {
@@ -600,9 +645,10 @@ static void skill_row(importer *im, const in_row *r)
     if (first < 0)
         return note_oom(im);
     if (first > 0) {
-        row_error(im, r, SKILL_SKILL, "skill \"%s\" listed twice for employee %s (first on %s %ld)",
+        char at[64];
+        row_error(im, r, SKILL_SKILL, "skill \"%s\" listed twice for employee %s (first %s)",
                   shown(r, SKILL_SKILL, buf, sizeof buf), im->m->emps[e].id,
-                  im->json_name ? "entry" : "line", first);
+                  first_at(im, r, first, at, sizeof at));
         return;
     }
     if (model_add_skill(im->m, e, k, (int32_t)level))
@@ -629,9 +675,10 @@ static void goal_row(importer *im, const in_row *r)
     if (first < 0)
         return note_oom(im);
     if (first > 0) {
-        row_error(im, r, GOAL_SKILL, "goal \"%s\" listed twice for employee %s (first on %s %ld)",
+        char at[64];
+        row_error(im, r, GOAL_SKILL, "goal \"%s\" listed twice for employee %s (first %s)",
                   shown(r, GOAL_SKILL, buf, sizeof buf), im->m->emps[e].id,
-                  im->json_name ? "entry" : "line", first);
+                  first_at(im, r, first, at, sizeof at));
         return;
     }
     model_goal g = {k, (int32_t)target, (int32_t)priority, track};
@@ -654,8 +701,8 @@ static long parse_hhmm(const char *s, size_t len, bool allow_24)
 {
     long h, m;
     size_t colon = len >= 4 && s[len - 3] == ':' ? len - 3 : 0;
-    if (!colon || colon > 2 || !parse_int(s, colon, 0, 24, &h) ||
-        !parse_int(s + colon + 1, 2, 0, 59, &m) || !isdigit((unsigned char)s[0]))
+    if (!colon || colon > 2 || !parse_digits(s, colon, 0, 24, &h) ||
+        !parse_digits(s + colon + 1, 2, 0, 59, &m))
         return -1;
     if (h == 24 && (m != 0 || !allow_24))
         return -1;
@@ -714,6 +761,10 @@ static void hist_row(importer *im, const in_row *r)
     int32_t track = get_track(im, r, HIST_TRACK, true, TRACK_ANY);
     if (l < 0 || p < 0 || q < 0 || track < 0)
         return;
+    if (l == p) {
+        row_error(im, r, HIST_PARTNER, "a learner cannot be their own partner");
+        return;
+    }
     model_history h = {l, p, q, track};
     if (model_add_history(im->m, &h))
         note_oom(im);
@@ -747,7 +798,7 @@ static void pin_row(importer *im, const in_row *r)
     if (l < 0 || p < 0 || track < 0)
         return;
     long at = im->json_name ? r->index : r->line;
-    const char *where = im->json_name ? "entry" : "line";
+    char where[64];
     if (l == p) {
         row_error(im, r, PIN_PARTNER, "a learner cannot be pinned to themselves");
         return;
@@ -756,16 +807,17 @@ static void pin_row(importer *im, const in_row *r)
     if (first < 0)
         return note_oom(im);
     if (first > 0) {
-        row_error(im, r, PIN_PARTNER, "pair %s -> %s pinned twice on %s (first on %s %ld)",
-                  im->m->emps[l].id, im->m->emps[p].id, track_name(track), where, first);
+        row_error(im, r, PIN_PARTNER, "pair %s -> %s pinned twice on %s (first %s)",
+                  im->m->emps[l].id, im->m->emps[p].id, track_name(track),
+                  first_at(im, r, first, where, sizeof where));
         return;
     }
     if (track == TRACK_MENTORING) {
         first = keymap_put(&im->pin_mentor, (uint64_t)(uint32_t)l, at);
         if (first > 0) {
             row_error(im, r, PIN_LEARNER,
-                      "learner %s pinned to two mentors (first on %s %ld); a learner has one mentor",
-                      im->m->emps[l].id, where, first);
+                      "learner %s pinned to two mentors (first %s); a learner has one mentor",
+                      im->m->emps[l].id, first_at(im, r, first, where, sizeof where));
             return;
         }
     }
@@ -787,13 +839,17 @@ static void pref_row(importer *im, const in_row *r)
     bool ok = get_int(im, r, PREF_RANK, 1, 1000, &rank);
     if (l < 0 || p < 0 || !ok)
         return;
+    if (l == p) {
+        row_error(im, r, PREF_PARTNER, "a learner cannot rank themselves");
+        return;
+    }
     long first = keymap_put(&im->pref_keys, pair_key(l, p), im->json_name ? r->index : r->line);
     if (first < 0)
         return note_oom(im);
     if (first > 0) {
-        row_error(im, r, PREF_PARTNER, "learner %s ranks partner %s twice (first on %s %ld)",
-                  im->m->emps[l].id, im->m->emps[p].id, im->json_name ? "entry" : "line",
-                  first);
+        char at[64];
+        row_error(im, r, PREF_PARTNER, "learner %s ranks partner %s twice (first %s)",
+                  im->m->emps[l].id, im->m->emps[p].id, first_at(im, r, first, at, sizeof at));
         return;
     }
     model_preference pref = {l, p, (int32_t)rank};
@@ -985,7 +1041,7 @@ static int csv_header(csv_ctx *cx, const csvr_row *row)
         }
         if (cx->field_of[c] < 0 && t->cols[c].required) {
             mm_diag_error(im->diag, MM_EDATA, t->file, row->line, 0,
-                          "missing required column \"%s\"", want);
+                          "missing required column \"%s\"", col_name(im, cx->t, c));
             ok = false;
         }
         free(want);
@@ -999,6 +1055,17 @@ static int csv_header(csv_ctx *cx, const csvr_row *row)
         if (cx->header[f][0] == '\0') {
             mm_diag_error(im->diag, MM_EDATA, t->file, row->line, (long)f + 1,
                           "empty column name in the header");
+            ok = false;
+            continue;
+        }
+        int twin = -1;
+        for (size_t g = 0; g < f && twin < 0; g++)
+            if (cx->extra_key[g] && strcmp(cx->extra_key[g], cx->header[f]) == 0)
+                twin = (int)g;
+        if (twin >= 0) {
+            mm_diag_error(im->diag, MM_EDATA, t->file, row->line, (long)f + 1,
+                          "column \"%s\" appears twice (first in column %d)", cx->header[f],
+                          twin + 1);
             ok = false;
             continue;
         }
@@ -1173,6 +1240,7 @@ static int import_json_table(importer *im, const cJSON *root, size_t t)
     }
     char bufs[MAX_COLS][64];
     char extra_buf[MAX_EXTRA][64];
+    char extra_key[MAX_EXTRA][128];
     long index = 0;
     const cJSON *obj;
     cJSON_ArrayForEach(obj, arr)
@@ -1205,16 +1273,37 @@ static int import_json_table(importer *im, const cJSON *root, size_t t)
         const cJSON *member;
         cJSON_ArrayForEach(member, obj)
         {
+            bool twice = false;
+            for (const cJSON *prev = obj->child; prev != member && !twice; prev = prev->next)
+                twice = eq_nocase(prev->string, strlen(prev->string), member->string);
+            if (twice) {
+                row_error(im, &r, -1, "member \"%.60s\" given twice", member->string);
+                ok = false;
+                continue;
+            }
             bool known = false;
             for (int c = 0; c < td->ncols; c++)
                 known |= strcmp(member->string, col_name(im, t, c)) == 0;
             if (known)
                 continue;
-            if (!td->extra_as_attrs || r.n_extra == MAX_EXTRA) {
-                if (index == 1)
-                    row_warning(im, td, 0, index, "unknown member ignored");
+            if (!td->extra_as_attrs) {
+                if (index == 1) {
+                    char msg[128];
+                    snprintf(msg, sizeof msg, "unknown member \"%.60s\" ignored", member->string);
+                    row_warning(im, td, 0, index, msg);
+                }
                 continue;
             }
+            size_t klen = strlen(member->string);
+            if (r.n_extra == MAX_EXTRA || klen >= sizeof extra_key[0]) {
+                row_error(im, &r, -1, r.n_extra == MAX_EXTRA ? "more than %d extra members"
+                                                             : "member name longer than %d bytes",
+                          r.n_extra == MAX_EXTRA ? MAX_EXTRA : (int)sizeof extra_key[0] - 1);
+                ok = false;
+                continue;
+            }
+            for (size_t k = 0; k <= klen; k++)
+                extra_key[r.n_extra][k] = (char)tolower((unsigned char)member->string[k]);
             const char *s = json_text(member, extra_buf[r.n_extra], sizeof extra_buf[0]);
             if (!s) {
                 row_error(im, &r, -1, "member \"%s\": expected a string or a number",
@@ -1222,7 +1311,7 @@ static int import_json_table(importer *im, const cJSON *root, size_t t)
                 ok = false;
                 continue;
             }
-            r.extra_key[r.n_extra] = member->string;
+            r.extra_key[r.n_extra] = extra_key[r.n_extra];
             r.extra_val[r.n_extra++] = s;
         }
         if (ok)
@@ -1254,6 +1343,7 @@ static void resolve_managers(importer *im)
         }
         m->emps[p->who].manager = mgr;
     }
+    /* state: 0 unseen, 1 on the current chain, 2 done */
     uint8_t *state = calloc(m->n_emps ? m->n_emps : 1, 1);
     if (!state)
         return note_oom(im);
@@ -1263,20 +1353,25 @@ static void resolve_managers(importer *im)
             state[e] = 1;
             e = m->emps[e].manager;
         }
-        if (e >= 0 && state[e] == 1) {
-            /* a new cycle through e: report it at the line of e */
-            long line = im->emp_line[e];
-            if (im->json_name)
-                mm_diag_error(im->diag, MM_EDATA, im->json_name, 0, 0,
-                              "employees[%ld].manager_id: manager cycle through employee %s",
-                              line - 1, m->emps[e].id);
-            else
-                mm_diag_error(im->diag, MM_EDATA, "employees.csv", line, 0,
-                              "manager_id: manager cycle through employee %s", m->emps[e].id);
-            m->emps[e].manager = -1; /* break it so later passes terminate */
-        }
-        for (e = (int32_t)s; e >= 0 && state[e] == 1; e = m->emps[e].manager)
-            state[e] = 2;
+        int32_t cycle = e >= 0 && state[e] == 1 ? e : -1;
+        for (int32_t k = (int32_t)s; k >= 0 && state[k] == 1; k = m->emps[k].manager)
+            state[k] = 2;
+        if (cycle < 0)
+            continue;
+        /* report the cycle once, at its member with the first line */
+        int32_t at = cycle;
+        for (int32_t k = m->emps[cycle].manager; k != cycle; k = m->emps[k].manager)
+            if (im->emp_line[k] < im->emp_line[at])
+                at = k;
+        long line = im->emp_line[at];
+        if (im->json_name)
+            mm_diag_error(im->diag, MM_EDATA, im->json_name, 0, 0,
+                          "employees[%ld].manager_id: manager cycle through employee %s",
+                          line - 1, m->emps[at].id);
+        else
+            mm_diag_error(im->diag, MM_EDATA, "employees.csv", line, im->emp_mgr_col[at],
+                          "manager_id: manager cycle through employee %s", m->emps[at].id);
+        m->emps[cycle].manager = -1; /* break it so that later passes end */
     }
     free(state);
 }
@@ -1299,21 +1394,35 @@ static void resolve_parents(importer *im)
         }
         m->depts[p->who].parent = d;
     }
+    uint8_t *state = calloc(m->n_depts ? m->n_depts : 1, 1);
+    if (!state)
+        return note_oom(im);
     for (size_t s = 0; s < m->n_depts; s++) {
-        /* Floyd-free check: a chain longer than the department count is a cycle */
         int32_t d = (int32_t)s;
-        size_t steps = 0;
-        while (d >= 0 && steps <= m->n_depts) {
+        while (d >= 0 && state[d] == 0) {
+            state[d] = 1;
             d = m->depts[d].parent;
-            steps++;
         }
-        if (d >= 0) {
-            mm_diag_error(im->diag, MM_EDATA, im->json_name ? im->json_name : "departments.csv",
-                          0, 0, "parent_id: department cycle through department %s",
-                          m->depts[s].id);
-            m->depts[s].parent = -1;
-        }
+        int32_t cycle = d >= 0 && state[d] == 1 ? d : -1;
+        for (int32_t k = (int32_t)s; k >= 0 && state[k] == 1; k = m->depts[k].parent)
+            state[k] = 2;
+        if (cycle < 0)
+            continue;
+        int32_t at = cycle;
+        for (int32_t k = m->depts[cycle].parent; k != cycle; k = m->depts[k].parent)
+            if (im->dept_line[k] < im->dept_line[at])
+                at = k;
+        if (im->json_name)
+            mm_diag_error(im->diag, MM_EDATA, im->json_name, 0, 0,
+                          "departments[%ld].parent_id: department cycle through department %s",
+                          im->dept_line[at] - 1, m->depts[at].id);
+        else
+            mm_diag_error(im->diag, MM_EDATA, "departments.csv", im->dept_line[at],
+                          im->dept_parent_col[at],
+                          "parent_id: department cycle through department %s", m->depts[at].id);
+        m->depts[cycle].parent = -1;
     }
+    free(state);
 }
 
 static void company_warnings(importer *im)
@@ -1342,6 +1451,9 @@ static void company_warnings(importer *im)
 
 static void importer_free(importer *im)
 {
+    free(im->emp_mgr_col);
+    free(im->dept_line);
+    free(im->dept_parent_col);
     for (int i = 0; i < im->n_zones; i++)
         free(im->zones[i].name);
     free(im->emp_line);

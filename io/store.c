@@ -720,15 +720,27 @@ int store_snapshot_digest(store *s, char hex[65], mm_diag *diag)
     sha256_init(&sha);
     sqlite3_stmt *st = NULL;
     for (size_t t = 0; t < N_SNAPSHOT + 1 && rc == MM_OK; t++) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY 1, 2, 3",
-                 t < N_SNAPSHOT ? snapshot_tables[t] : "meta");
+        const char *table = t < N_SNAPSHOT ? snapshot_tables[t] : "meta";
+        char sql[256];
+        /* order by every column, so the digest does not depend on storage order */
+        snprintf(sql, sizeof sql, "SELECT * FROM %s", table);
         if ((rc = prep(s, sql, &st, diag)) != MM_OK)
             break;
+        int n = sqlite3_column_count(st);
+        sqlite3_finalize(st);
+        st = NULL;
+        size_t o = (size_t)snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY 1", table);
+        for (int c = 2; c <= n && o < sizeof sql; c++)
+            o += (size_t)snprintf(sql + o, sizeof sql - o, ", %d", c);
+        if ((rc = prep(s, sql, &st, diag)) != MM_OK)
+            break;
+        sha256_update(&sha, strlen(table) + 1, (const uint8_t *)table);
         while (sqlite3_step(st) == SQLITE_ROW) {
-            int n = sqlite3_column_count(st);
             for (int c = 0; c < n; c++) {
+                /* the type first, so NULL and '' differ */
+                uint8_t type = (uint8_t)sqlite3_column_type(st, c);
                 const char *v = col_text(st, c);
+                sha256_update(&sha, 1, &type);
                 sha256_update(&sha, strlen(v) + 1, (const uint8_t *)v);
             }
         }

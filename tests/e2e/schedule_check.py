@@ -17,13 +17,19 @@ session is checked with Python's zoneinfo, not with the engine's code:
   - a mentoring session number k lies in cadence period k - 1 of the
     learner's local dates;
   - nobody has two overlapping sessions (both tracks together);
-  - every pair has all its sessions accounted for (placed or unplaced, with a
-    known reason), and planned matches;
+  - every pair has all its sessions accounted for (placed or unplaced), and
+    planned matches;
+  - every unplaced session has the right reason, found here from scratch:
+    no_common_availability when no slot fits in its period (the learner's
+    dates; the whole quarter for shadowing) even ignoring holidays and
+    bookings, holiday when slots fit only on holidays, double_booked when
+    slots fit off holidays but each overlaps a session of one of the two;
   - at least MIN_MENTORING_RATE (default 0.95) of mentoring sessions are placed.
 
 Prints the figures; exits 1 on any violation (the first 20 are shown).
 """
 import csv
+import bisect
 import json
 import sys
 from collections import defaultdict
@@ -148,6 +154,7 @@ def main():
     placed = defaultdict(int)
     unplaced = defaultdict(lambda: defaultdict(int))
     planned = None
+    unplaced_rows = []
     with open(dump, encoding="utf-8", newline="") as f:
         for row in csv.reader(f):
             kind = row[0]
@@ -194,6 +201,7 @@ def main():
                 if reason not in REASONS:
                     fail(f"unplaced {key} #{seq}: unknown reason {reason!r}")
                 unplaced[track][reason] += 1
+                unplaced_rows.append((track, lid, pid, seq, int(period), reason))
             elif kind == "planned":
                 planned = int(row[1])
 
@@ -202,6 +210,51 @@ def main():
         for (s1, e1, w1), (s2, e2, w2) in zip(lst, lst[1:]):
             if s2 < e1:
                 fail(f"{emp} is booked twice: {w1} and {w2}")
+    starts = {emp: [x[0] for x in lst] for emp, lst in booked.items()}
+
+    def is_booked(emp, s, e):
+        lst = booked.get(emp, [])
+        i = bisect.bisect_left(starts.get(emp, []), e)  # sessions starting before e
+        return i > 0 and lst[i - 1][1] > s  # disjoint: ends are sorted too
+
+    def common_slots(lid, pid, lo, hi, n):
+        """Every grid start s with [s, s + n) inside both people's availability,
+        the learner's local date in [lo, hi), the partner's in the quarter:
+        (s, whether either local date is a holiday)."""
+        out = []
+        for dl in range(lo, hi):
+            for la, lb in intervals(lid, dl):
+                for dp in range(max(q0, dl - 2), min(q1, dl + 3)):
+                    for pa, pb in intervals(pid, dp):
+                        a, b = max(la, pa), min(lb, pb)
+                        s = -(-a // 15) * 15
+                        while s + n <= b:
+                            out.append((s, dl in holidays or dp in holidays))
+                            s += 15
+        return out
+    for track, lid, pid, seq, period, reason in unplaced_rows:
+        if track == "mentoring":
+            lo = q0 + 7 * cadence * (seq - 1)
+            hi = min(lo + 7 * cadence, q1)
+            if period != seq - 1:
+                fail(f"unplaced {track} {lid}-{pid} #{seq}: period {period}")
+        else:
+            lo, hi = q0, q1
+        slots = common_slots(lid, pid, lo, hi, length[track])
+        free_day = [s for s, hol in slots if not hol]
+        if free_day:
+            want = "double_booked"
+            free = [s for s in free_day
+                    if not is_booked(lid, s, s + length[track])
+                    and not is_booked(pid, s, s + length[track])]
+            if free:
+                fail(f"unplaced {track} {lid}-{pid} #{seq}: the slot at minute {free[0]} "
+                     f"is free for both")
+        else:
+            want = "holiday" if slots else "no_common_availability"
+        if reason != want:
+            fail(f"unplaced {track} {lid}-{pid} #{seq}: reason {reason}, expected {want}")
+
     expect_total = 0
     for (track, lid, pid), seqs in pairs.items():
         want = set(range(1, n_periods + 1)) if track == "mentoring" else {1}

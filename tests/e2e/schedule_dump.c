@@ -72,7 +72,10 @@ int main(int argc, char **argv)
         goto done;
     double t1 = now_s();
     if ((rc = match_new(m, &cfg, cfg.threads, &r, diag)) != MM_OK ||
-        (rc = match_score(r, diag)) != MM_OK || (rc = match_solve(r, diag)) != MM_OK)
+        (rc = match_score(r, diag)) != MM_OK)
+        goto done;
+    double t_score = now_s();
+    if ((rc = match_solve(r, diag)) != MM_OK)
         goto done;
     double t2 = now_s();
     if ((rc = schedule_build(r, &s)) != MM_OK)
@@ -100,9 +103,9 @@ int main(int argc, char **argv)
     }
     printf("planned,%zu\n", s.planned);
     fprintf(stderr,
-            "schedule_dump: %zu employees, import %.2f s, match %.2f s, schedule %.3f s "
-            "(%zu sessions, %zu unplaced)\n",
-            m->n_emps, t1 - t0, t2 - t1, t3 - t2, s.n_sessions, s.n_unplaced);
+            "schedule_dump: %zu employees, import %.2f s, score %.2f s, solve %.2f s, "
+            "schedule %.3f s (%zu sessions, %zu unplaced)\n",
+            m->n_emps, t1 - t0, t_score - t1, t2 - t_score, t3 - t2, s.n_sessions, s.n_unplaced);
     status = fflush(stdout) == 0 ? 0 : 1;
 done:
     if (rc != MM_OK) {

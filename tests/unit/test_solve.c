@@ -285,40 +285,45 @@ static void check_against_brute_force(int32_t track, objective obj, int fairness
         int64_t bl = 0, bs = 0, bsc = 0;
         int feasible = brute_force(in, &bl, &bs, &bsc);
         mm_diag *d = mm_diag_new(10);
-        solve_result r;
-        int rc = solve_track(&in->prob, &r, d);
-        if (!feasible) {
-            /* only fairness with pins can make the problem infeasible */
-            assert_true(fairness);
-            assert_int_equal(rc, MM_EDATA);
-            assert_string_equal(r.status, "infeasible");
-            infeasible++;
-        } else {
-            if (rc != MM_OK)
-                fail_msg("instance %d: rc %d (%s)", it, rc,
-                         mm_diag_size(d) ? mm_diag_message(d, 0) : "");
-            assert_string_equal(r.status, "optimal");
-            if (r.learners != bl || r.sessions != bs || r.total_score != bsc)
-                fail_msg("instance %d (seed %llu): solver (%lld, %lld, %lld), brute force "
-                         "(%lld, %lld, %lld)",
-                         it, (unsigned long long)seed, (long long)r.learners,
-                         (long long)r.sessions, (long long)r.total_score, (long long)bl,
-                         (long long)bs, (long long)bsc);
-            check_consistent(in, &r);
-            assert_true(r.gap == 0.0);
-            assert_true(r.objective == (double)r.total_score);
-            mip += strcmp(r.method, "glpk-intopt") == 0;
-            if (!fairness && in->n_arcs > 0) {
-                assert_string_equal(r.method, "glpk-simplex");
-                assert_non_null(r.partner_dual);
+        /* each instance twice: as it comes, and with the LP starting from one
+           arc per learner so that pricing has to find the rest */
+        for (int start = 0; start < 2; start++) {
+            solve_result r;
+            in->prob.start_arcs = start;
+            int rc = solve_track(&in->prob, &r, d);
+            if (!feasible) {
+                /* only fairness with pins can make the problem infeasible */
+                assert_true(fairness);
+                assert_int_equal(rc, MM_EDATA);
+                assert_string_equal(r.status, "infeasible");
+                infeasible += start == 0;
+            } else {
+                if (rc != MM_OK)
+                    fail_msg("instance %d: rc %d (%s)", it, rc,
+                             mm_diag_size(d) ? mm_diag_message(d, 0) : "");
+                assert_string_equal(r.status, "optimal");
+                if (r.learners != bl || r.sessions != bs || r.total_score != bsc)
+                    fail_msg("instance %d (seed %llu, start_arcs %d): solver (%lld, %lld, %lld),"
+                             " brute force (%lld, %lld, %lld)",
+                             it, (unsigned long long)seed, start, (long long)r.learners,
+                             (long long)r.sessions, (long long)r.total_score, (long long)bl,
+                             (long long)bs, (long long)bsc);
+                check_consistent(in, &r);
+                assert_true(r.gap == 0.0);
+                assert_true(r.objective == (double)r.total_score);
+                mip += start == 0 && strcmp(r.method, "glpk-intopt") == 0;
+                if (!fairness && in->n_arcs > 0) {
+                    assert_string_equal(r.method, "glpk-simplex");
+                    assert_non_null(r.partner_dual);
+                }
+                /* the price of fairness: the unconstrained optimum is never worse */
+                if (obj == OBJECTIVE_PARTICIPATION)
+                    assert_true(r.unfair_learners >= r.learners);
+                else
+                    assert_true(r.unfair_total_score >= r.total_score);
             }
-            /* the price of fairness: the unconstrained optimum is never worse */
-            if (obj == OBJECTIVE_PARTICIPATION)
-                assert_true(r.unfair_learners >= r.learners);
-            else
-                assert_true(r.unfair_total_score >= r.total_score);
+            solve_result_free(&r);
         }
-        solve_result_free(&r);
         mm_diag_free(d);
         free(in);
     }
@@ -378,6 +383,7 @@ static void check_slots(int32_t track, objective obj, int fairness, int count, u
         random_instance(in, track, obj);
         if (fairness)
             add_fairness(in);
+        in->prob.start_arcs = it % 2; /* odd rounds: pricing does the work */
         mm_diag *d = mm_diag_new(10);
         solve_result base;
         int rc = solve_track(&in->prob, &base, d);

@@ -69,28 +69,45 @@ typedef struct tmp {
     char db[600];
 } tmp;
 
+/* Every folder made, so that the group teardown removes those a failed
+   test left behind. */
+static char made_dirs[64][512];
+static size_t n_made_dirs;
+
+static void remove_dir(const char *dir)
+{
+    static const char *const names[] = {
+        "store.db", "store.db-wal", "store.db-shm", "store.db-journal", "departments.csv",
+        "employees.csv", "skills.csv", "goals.csv", "availability.csv", "history.csv",
+        "exclusions.csv", "pins.csv", "preferences.csv",
+    };
+    char path[1024];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+static int remove_made_dirs(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < n_made_dirs; i++)
+        remove_dir(made_dirs[i]);
+    return 0;
+}
+
 static void tmp_init(tmp *t)
 {
     const char *base = getenv("TMPDIR");
     snprintf(t->dir, sizeof t->dir, "%s/mm-test-store.XXXXXX", base && *base ? base : "/tmp");
     assert_non_null(mkdtemp(t->dir));
+    if (n_made_dirs < sizeof made_dirs / sizeof made_dirs[0])
+        snprintf(made_dirs[n_made_dirs++], sizeof made_dirs[0], "%s", t->dir);
     snprintf(t->db, sizeof t->db, "%s/store.db", t->dir);
 }
 
-static void tmp_free(tmp *t)
-{
-    static const char *const names[] = {
-        "store.db", "store.db-wal", "store.db-shm", "departments.csv", "employees.csv",
-        "skills.csv", "goals.csv", "availability.csv", "history.csv", "exclusions.csv",
-        "pins.csv", "preferences.csv",
-    };
-    char path[1024];
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", t->dir, names[i]);
-        unlink(path);
-    }
-    rmdir(t->dir);
-}
+static void tmp_free(tmp *t) { remove_dir(t->dir); }
 
 static char *read_all(const char *path)
 {
@@ -737,5 +754,5 @@ int main(void)
         cmocka_unit_test(test_snapshot_digest),
         cmocka_unit_test(test_sample_company),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, remove_made_dirs);
 }
