@@ -24,7 +24,10 @@ print(json.dumps(r, indent=1, sort_keys=False))' "$1"
 strip "$tmp/out1/report.json" >"$tmp/r1"
 strip "$tmp/out2/report.json" >"$tmp/r2"
 cmp "$tmp/r1" "$tmp/r2"
-cmp "$tmp/out1/unmatched.csv" "$tmp/out2/unmatched.csv"
+for f in unmatched.csv schedule.csv fairness.md; do
+    cmp "$tmp/out1/$f" "$tmp/out2/$f"
+done
+/usr/bin/python3 "$(dirname "$0")/check_report.py" "$tmp/out1/report.json" "$tmp/out2/report.json"
 pairs=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["pairs"]))' "$tmp/out1/report.json")
 [ "$pairs" -gt 100 ] || { echo "too few pairs to be a test: $pairs"; exit 1; }
 echo "determinism: $pairs pairs identical with 1 and 2 threads"

@@ -41,10 +41,13 @@ assert r["supply"]["skills"] and r["alternatives"]
 assert r["fairness"]["attributes"][0]["name"] == "department"
 print("sample: %d pairs, %d unmatched" % (len(pairs), len(r["unmatched"])))
 PY
+/usr/bin/python3 "$root/tests/e2e/check_report.py" "$tmp/out/report.json"
 # a stored run re-exports byte for byte
 "$bin" report --db "$tmp/out/mentormatch.db" --run 1 --out "$tmp/again" --quiet
 cmp "$tmp/out/report.json" "$tmp/again/report.json"
-cmp "$tmp/out/unmatched.csv" "$tmp/again/unmatched.csv"
+for f in report.json unmatched.csv schedule.csv schedule.ics fairness.md; do
+    cmp "$tmp/out/$f" "$tmp/again/$f"
+done
 "$bin" runs --db "$tmp/out/mentormatch.db" | grep -q "^1 "
 learner=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pairs"][0]["learner_id"])' "$tmp/out/report.json")
 "$bin" explain --db "$tmp/out/mentormatch.db" --learner "$learner" | grep -q "score"
@@ -56,6 +59,7 @@ a, b = (json.load(open(p)) for p in sys.argv[1:])
 assert a["pairs"] == b["pairs"] and a["unmatched"] == b["unmatched"]
 assert b["run"]["id"] == 2
 PY
+/usr/bin/python3 "$root/tests/e2e/check_report.py" "$tmp/m2/report.json"
 # names and emails never reach the terminal
 python3 - "$sample/employees.csv" "$tmp/run.err" "$tmp/run.txt" <<'PY'
 import csv, sys
