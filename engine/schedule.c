@@ -28,7 +28,6 @@
 #include "schedule.h"
 
 #include <assert.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +42,7 @@
 /* A partner's local date is within this many days of the learner's (UTC
    offsets lie within -12..+14 hours). */
 #define DATE_REACH 2
+#define CMP(x, y) (((x) > (y)) - ((x) < (y)))
 
 static const char *const REASON_NO_COMMON = "no_common_availability";
 static const char *const REASON_HOLIDAY = "holiday";
@@ -56,7 +56,6 @@ typedef struct zone_day {
 } zone_day;
 
 typedef struct zone_info {
-    const char *name;
     const tz_zone *zone;
     zone_day *days; /* n_days + 1: the last one is the day after the quarter */
 } zone_info;
@@ -91,9 +90,9 @@ typedef struct ctx {
     int32_t *zone_of; /* per employee, -1 when the zone is unknown */
     booking *booked;  /* per employee */
     /* scratch */
-    int64_t *lbuf, *pbuf; /* intervals of one person on one date (or five) */
-    int32_t *pdate;       /* the date of each pbuf interval */
-    size_t day_cap;       /* intervals lbuf can hold; pbuf holds 5x */
+    int64_t *lbuf; /* the learner's intervals of one date (most windows) */
+    int64_t *pbuf; /* the partner's of up to 2 * DATE_REACH + 1 dates */
+    int32_t *pdate; /* the date of each pbuf interval */
     common *commons;
     size_t n_commons, cap_commons;
     key_stat keys[N_KEYS];
@@ -121,7 +120,7 @@ static int cmp_emp_zone(const void *pa, const void *pb)
 {
     const emp_zone *a = pa, *b = pb;
     int c = strcmp(a->name, b->name);
-    return c ? c : (a->emp > b->emp) - (a->emp < b->emp);
+    return c ? c : CMP(a->emp, b->emp);
 }
 
 /* Fills a zone's dates: midnight instants, and minute tables on the dates
@@ -170,7 +169,6 @@ static int zones_build(ctx *c)
             cur = -1;
             if (z) {
                 zone_info *zi = &c->zones[c->n_zones];
-                zi->name = ez[i].name;
                 zi->zone = z;
                 cur = (int32_t)c->n_zones++;
                 if (zone_fill(c, zi) != MM_OK)
@@ -589,18 +587,18 @@ done:
 
 /* ---- driver --------------------------------------------------------------- */
 
+/* By start, then track, learner, partner (ids: indices are in id order). */
 static int cmp_session(const void *pa, const void *pb)
 {
     const sched_session *a = pa, *b = pb;
-    if (a->start_min != b->start_min)
-        return a->start_min < b->start_min ? -1 : 1;
-    if (a->track != b->track)
-        return a->track < b->track ? -1 : 1;
-    if (a->learner != b->learner)
-        return a->learner < b->learner ? -1 : 1;
-    if (a->partner != b->partner)
-        return a->partner < b->partner ? -1 : 1;
-    return (a->seq > b->seq) - (a->seq < b->seq);
+    int c = CMP(a->start_min, b->start_min);
+    if (!c)
+        c = CMP(a->track, b->track);
+    if (!c)
+        c = CMP(a->learner, b->learner);
+    if (!c)
+        c = CMP(a->partner, b->partner);
+    return c ? c : CMP(a->seq, b->seq);
 }
 
 static void ctx_free(ctx *c)
@@ -641,7 +639,6 @@ static int ctx_init(ctx *c, const match_result *r, sched_result *out)
     for (size_t e = 0; e < m->n_emps; e++)
         if (m->emps[e].window_count > maxw)
             maxw = m->emps[e].window_count;
-    c->day_cap = maxw;
     c->lbuf = malloc(maxw * 2 * sizeof *c->lbuf);
     c->pbuf = malloc((2 * DATE_REACH + 1) * maxw * 2 * sizeof *c->pbuf);
     c->pdate = malloc((2 * DATE_REACH + 1) * maxw * sizeof *c->pdate);

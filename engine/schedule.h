@@ -33,7 +33,11 @@ typedef struct sched_unplaced {
     int32_t learner, partner;
     int32_t seq;        /* the session that could not be placed */
     int32_t period;     /* 0-based cadence period (mentoring) or 0 */
-    const char *reason; /* "no_common_availability", "holiday", "double_booked" */
+    /* "no_common_availability": no slot fits the period (holidays and
+       bookings aside); "holiday": slots fit only on holidays;
+       "double_booked": slots fit off holidays but all are booked. A
+       static string. */
+    const char *reason;
 } sched_unplaced;
 
 typedef struct sched_result {
