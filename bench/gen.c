@@ -1560,7 +1560,7 @@ static int gen_windows(company_t *c, const emp_t *e, window_t *w)
 {
     static const int count_w[5] = {15, 25, 25, 20, 15};
     static const int dur_v[5] = {45, 60, 90, 120, 180};
-    static const int dur_w[5] = {5, 35, 25, 25, 10};
+    static const int dur_w[5] = {5, 25, 25, 30, 15};
     int n = 0;
     if (e->flags & F_NOAVAIL)
         return 0;
@@ -1570,7 +1570,7 @@ static int gen_windows(company_t *c, const emp_t *e, window_t *w)
         w[0].end = e->fend;
         n = 1;
     }
-    int want = 2 + rng_weighted(&c->rng, count_w, 5);
+    int want = 3 + rng_weighted(&c->rng, count_w, 5);
     /* a job-shadowing afternoon or morning needs a long block: most hosts
        and learners keep a half day free each week */
     if ((e->roles & (R_HOST | R_LEARNER)) && rng_unit(&c->rng) < 0.8) {
@@ -1593,10 +1593,10 @@ static int gen_windows(company_t *c, const emp_t *e, window_t *w)
         int grid = rng_unit(&c->rng) < 0.8 ? 30 : 15;
         double u = rng_unit(&c->rng);
         int lo, hi;
-        if (u < 0.72) {
+        if (u < 0.86) {
             lo = 9 * 60;
             hi = 17 * 60 - dur;
-        } else if (u < 0.84) {
+        } else if (u < 0.93) {
             lo = 7 * 60;
             hi = 8 * 60;
         } else {

@@ -201,32 +201,40 @@ static bool feasible(solver *s, const uint8_t *chosen)
     return ok;
 }
 
-/* The fairness rule (SPEC section 4) on chosen, exactly as the report states it. */
-static bool fair(solver *s, const uint8_t *chosen)
+/* s->fair_m from matched (per employee: nonzero when the learner has a chosen arc). */
+static void group_counts(solver *s, const int32_t *matched)
+{
+    const solve_problem *p = s->p;
+    memset(s->fair_m, 0, s->fair_off[p->n_fair] * sizeof *s->fair_m);
+    for (int32_t f = 0; f < p->n_fair; f++) {
+        const solve_groups *gr = &p->fair[f];
+        if (!s->fair_on[f])
+            continue;
+        for (size_t e = 0; e < p->n_emps; e++)
+            if (p->learner_cap[e] > 0 && gr->group_of[e] >= 0 && matched[e])
+                s->fair_m[s->fair_off[f] + (size_t)gr->group_of[e]]++;
+    }
+}
+
+/*
+ * The fairness rule (SPEC section 4) on the counts in s->fair_m: every
+ * constrained group's rate >= min_impact_ratio * every other one's. Returns
+ * -1 when it holds, else the highest-rate group of the first attribute that
+ * breaks it (its attribute in *attr).
+ */
+static int32_t unfair_group(const solver *s, int32_t *attr)
 {
     const solve_problem *p = s->p;
     double r = p->min_impact_ratio;
-    bool ok = true;
-    if (!s->any_fair)
-        return true;
-    /* count[e] = 1 when learner e has a chosen arc */
-    memset(s->count, 0, p->n_emps * sizeof *s->count);
-    for (size_t a = 0; a < p->n_arcs; a++)
-        if (chosen[a])
-            s->count[p->arcs[a].learner] = 1;
-    for (int32_t f = 0; f < p->n_fair && ok; f++) {
-        const solve_groups *gr = &p->fair[f];
-        int64_t *m = s->fair_m + s->fair_off[f];
+    for (int32_t f = 0; f < p->n_fair; f++) {
+        const int64_t *m = s->fair_m + s->fair_off[f];
         const int64_t *n = s->fair_n + s->fair_off[f];
         const uint8_t *on = s->fair_ok_group + s->fair_off[f];
         int32_t gmin = -1, gmax = -1;
+        bool ok;
         if (!s->fair_on[f])
             continue;
-        memset(m, 0, (size_t)gr->n_groups * sizeof *m);
-        for (size_t e = 0; e < p->n_emps; e++)
-            if (p->learner_cap[e] > 0 && gr->group_of[e] >= 0 && s->count[e])
-                m[gr->group_of[e]]++;
-        for (int32_t g = 0; g < gr->n_groups; g++) {
+        for (int32_t g = 0; g < p->fair[f].n_groups; g++) {
             if (!on[g])
                 continue;
             /* rates compared as m_g / n_g by cross-multiplication, exact in int64 */
@@ -242,8 +250,27 @@ static bool fair(solver *s, const uint8_t *chosen)
             double rhs = r * (double)n[gmin] * (double)m[gmax];
             ok = lhs >= rhs - FAIR_REL_TOL * (1.0 + fabs(rhs));
         }
+        if (!ok) {
+            *attr = f;
+            return gmax;
+        }
     }
-    return ok;
+    return -1;
+}
+
+/* The fairness rule on chosen. */
+static bool fair(solver *s, const uint8_t *chosen)
+{
+    const solve_problem *p = s->p;
+    int32_t f;
+    if (!s->any_fair)
+        return true;
+    memset(s->count, 0, p->n_emps * sizeof *s->count);
+    for (size_t a = 0; a < p->n_arcs; a++)
+        if (chosen[a])
+            s->count[p->arcs[a].learner] = 1;
+    group_counts(s, s->count);
+    return unfair_group(s, &f) < 0;
 }
 
 /*
@@ -1111,6 +1138,101 @@ static void make_heuristic(solver *s)
     s->heur_ready = true;
 }
 
+/* Moves learner e's arc a in or out of s->chosen, keeping the counts of repair_fairness. */
+static void toggle_arc(solver *s, size_t a, int32_t *lcount, int32_t *load, int64_t *lscore)
+{
+    const solve_problem *p = s->p;
+    const candidate *c = &p->arcs[a];
+    int d = s->chosen[a] ? -1 : 1;
+    bool was = lcount[c->learner] > 0;
+    s->chosen[a] = (uint8_t)(d > 0);
+    lcount[c->learner] += d;
+    load[c->partner] += d;
+    lscore[c->learner] += d * c->score;
+    if (was != (lcount[c->learner] > 0)) {
+        for (int32_t f = 0; f < p->n_fair; f++) {
+            int32_t g = s->fair_on[f] ? p->fair[f].group_of[c->learner] : -1;
+            if (g >= 0)
+                s->fair_m[s->fair_off[f] + (size_t)g] += d;
+        }
+    }
+}
+
+/*
+ * A fair solution made from s->chosen (the unconstrained optimum), to start
+ * the MIP from: while an attribute breaks the rule, the matched learner of
+ * its highest-rate group whose pairs score least (pins are never dropped)
+ * loses them; then, learner by learner, free slots are taken, best score
+ * first, wherever every attribute stays fair. Returns whether it got there.
+ */
+static int repair_fairness(solver *s, bool *ok)
+{
+    const solve_problem *p = s->p;
+    size_t n = p->n_emps;
+    int rc = MM_OK;
+    int32_t *lcount = xcalloc(n, sizeof *lcount), *load = xcalloc(n, sizeof *load);
+    int64_t *lscore = xcalloc(n, sizeof *lscore);
+    size_t *first = xcalloc(n + 1, sizeof *first);
+    uint8_t *pinned = xcalloc(n, sizeof *pinned);
+
+    *ok = false;
+    if (!lcount || !load || !lscore || !first || !pinned) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    for (size_t a = 0; a < p->n_arcs; a++) {
+        const candidate *c = &p->arcs[a];
+        first[c->learner + 1] = a + 1;
+        if (p->pinned && p->pinned[a])
+            pinned[c->learner] = 1;
+        if (s->chosen[a]) {
+            lcount[c->learner]++;
+            load[c->partner]++;
+            lscore[c->learner] += c->score;
+        }
+    }
+    for (size_t e = 1; e <= n; e++) /* learners without arcs get empty ranges */
+        if (first[e] < first[e - 1])
+            first[e] = first[e - 1];
+    group_counts(s, lcount);
+    for (;;) {
+        int32_t f, g = unfair_group(s, &f), drop = -1;
+        if (g < 0)
+            break;
+        for (size_t e = 0; e < n; e++)
+            if (lcount[e] > 0 && !pinned[e] && p->fair[f].group_of[e] == g &&
+                (drop < 0 || lscore[e] < lscore[drop]))
+                drop = (int32_t)e;
+        if (drop < 0)
+            goto done; /* only pins left in the group: dropping cannot help */
+        for (size_t a = first[drop]; a < first[drop + 1]; a++)
+            if (s->chosen[a])
+                toggle_arc(s, a, lcount, load, lscore);
+    }
+    for (size_t e = 0; e < n; e++) {
+        while (lcount[e] < p->learner_cap[e]) {
+            size_t best = SIZE_MAX;
+            for (size_t a = first[e]; a < first[e + 1]; a++)
+                if (!s->chosen[a] && load[p->arcs[a].partner] < s->cap[p->arcs[a].partner] &&
+                    (best == SIZE_MAX || p->arcs[a].score > p->arcs[best].score))
+                    best = a;
+            if (best == SIZE_MAX)
+                break;
+            int32_t f;
+            toggle_arc(s, best, lcount, load, lscore);
+            if (unfair_group(s, &f) >= 0) {
+                toggle_arc(s, best, lcount, load, lscore);
+                break;
+            }
+        }
+    }
+    count_solution(p, s->chosen, &s->learners, &s->sessions, &s->score);
+    *ok = true;
+done:
+    free(lcount), free(load), free(lscore), free(first), free(pinned);
+    return rc;
+}
+
 static void mip_callback(glp_tree *tree, void *info)
 {
     solver *s = info;
@@ -1155,6 +1277,10 @@ static int mip_stages(solver *s, mip_outcome *out)
         goto done;
     }
     s->proven = true;
+    /* the first stage starts from a repaired unconstrained optimum, when one is found */
+    rc = repair_fairness(s, &have);
+    if (rc)
+        goto done;
     for (int k = 0; k < s->n_stages; k++) {
         glp_iocp parm;
         int ret, mst;
