@@ -533,7 +533,8 @@ static void test_failed_import_changes_nothing(void **state)
     tmp_free(&t);
 }
 
-/* A model that breaks a CHECK constraint on a late row. */
+/* A model that breaks a CHECK constraint on a late row (which 0, 1), a
+   reference (which 3), or nothing (which 2). */
 static mm_model *bad_model(int which)
 {
     mm_model *m = model_new();
@@ -550,6 +551,9 @@ static mm_model *bad_model(int which)
         e.hire_date = "";
         e.dept = 0;
         e.manager = i ? 0 : -1;
+        /* which 3: the last employee's manager is no employee at all */
+        if (which == 3 && i == 2)
+            e.manager = 5;
         e.grade = 3 + i;
         e.roles = ROLE_LEARNER | ROLE_MENTOR;
         e.mentor_capacity = 2;
@@ -586,7 +590,9 @@ static void test_rejected_snapshot_keeps_the_old(void **state)
     char dig0[65], dig1[65];
     store_digest(s, dig0);
 
-    for (int which = 0; which < 2; which++) {
+    static const int kinds[] = {0, 1, 3};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        int which = kinds[k];
         mm_model *bad = bad_model(which);
         mm_diag *d = mm_diag_new(10);
         static const char zeros[] =
@@ -594,7 +600,8 @@ static void test_rejected_snapshot_keeps_the_old(void **state)
         int rc = store_save_snapshot(s, bad, zeros, d);
         assert_int_equal(rc, MM_ESTORE);
         assert_true(mm_diag_error_count(d) >= 1);
-        assert_non_null(strstr(mm_diag_message(d, 0), "CHECK constraint failed"));
+        assert_non_null(strstr(mm_diag_message(d, 0), which == 3 ? "breaks a reference from table employees"
+                                                                 : "CHECK constraint failed"));
         mm_diag_free(d);
         mm_model_free(bad);
 
