@@ -27,7 +27,18 @@
  * optimises over it, warm-started from the same basis. The duals of a
  * network LP with integer costs are integers, so "nonzero" is tested with
  * a threshold of 1/2 and no tolerance can blur it; the matrix never gains a
- * row, so it stays a network.
+ * row, so it stays a network. After the last stage every stage's optimum
+ * is checked against the integer solution.
+ *
+ * Speed (GLPK's primal simplex costs about 0.1 ms a pivot here, whatever
+ * the number of columns): "participation" first optimises a weighted
+ * objective (CRIT_WARM) whose optimum is a basis the exact stages then
+ * barely move; from the slack basis the degenerate score stage took ten
+ * times longer. The weights only choose the starting basis, never the
+ * answer. Columns are generated: each learner starts with its best pairs,
+ * the others stay in the problem fixed at 0, and after each solve every
+ * one of them is priced with the row duals and freed when it would
+ * improve the stage, until none would (SPEC: pruning proven by duals).
  *
  * Fairness (n_fair > 0) is not a network: for each attribute with at least
  * two groups of min_group_size learners, a column t_f in [0,1] and, per
@@ -36,12 +47,13 @@
  * n_h m_g >= r n_g m_h for every pair of groups (take t_f = the highest
  * rate), with 2G rows instead of G^2. A row z_l - (K_l - 1) y_l <= 0 makes
  * y_l = 1 exactly when l has an arc, so a match cannot be hidden from the
- * constraint. This is solved with glp_intopt (x and y integer), in the
- * same stages, each fixed by a row "criterion >= its value"; the previous
- * stage's solution is handed to the next as its first incumbent. The
- * unconstrained LP is solved first: when its optimum is already fair it is
- * the answer (a lexicographic optimum over a larger set that lies in the
- * smaller one), otherwise it is the "price of fairness" reference.
+ * constraint. The unconstrained LP is solved first: when its optimum is
+ * already fair it is the answer (a lexicographic optimum over a larger set
+ * that lies in the smaller one), otherwise it is the "price of fairness"
+ * reference and the MIP is solved with glp_intopt (x and y integer,
+ * Gomory cuts), in the same stages, each fixed by a row "criterion >= its
+ * value". The first stage starts from the unconstrained optimum repaired
+ * into a fair solution, each later one from the stage before.
  *
  * GLPK is guarded: its terminal output goes through a hook into a buffer,
  * its errors into a hook that longjmps back here, after which its whole
@@ -51,7 +63,6 @@
  * where 0-based indices become GLPK's 1-based numbers; afterwards numbers
  * are looked up, never computed).
  */
-#include <assert.h>
 #include <limits.h>
 #include <math.h>
 #include <setjmp.h>
@@ -733,8 +744,12 @@ static void put(solver *s, triplets *t, int i, int j, double v)
 {
     if (v == 0.0)
         return;
-    if (!row_ok(s, i) || !col_ok(s, j) || t->n + 1 > t->cap)
+    if (!row_ok(s, i) || !col_ok(s, j))
         return;
+    if (t->n + 1 > t->cap) { /* the estimate in build() is an upper bound: never */
+        s->misuse = 1;
+        return;
+    }
     t->n++;
     t->ia[t->n] = i;
     t->ja[t->n] = j;
@@ -1308,6 +1323,9 @@ static int mip_stages(solver *s, mip_outcome *out)
             glp_init_iocp(&parm);
             parm.msg_lev = GLP_MSG_OFF;
             parm.presolve = GLP_OFF; /* warm: the LP basis above, the incumbent below */
+            /* Gomory cuts close these gaps at the root (measured: 0.03 s against 30 s
+               unproven on 3,100 arcs); MIR, cover cuts and the heuristics did not help */
+            parm.gmi_cuts = GLP_ON;
             parm.mip_gap = p->mip_gap > 0 ? p->mip_gap : 0.0;
             parm.tm_lim = left >= (double)INT_MAX ? INT_MAX : left < 1.0 ? 1 : (int)left;
             parm.cb_func = mip_callback;

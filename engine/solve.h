@@ -6,7 +6,12 @@
  * to 1), solved as the LP of its flow graph with glp_simplex (the matrix is
  * totally unimodular; the solution is checked to be integral) or, with
  * fairness constraints, as a MIP with glp_intopt. Lexicographic objectives
- * are solved in stages: each stage fixes the optimum of the one before.
+ * are solved in stages: each stage keeps the optimum of the one before.
+ * "participation": learners, then sessions (shadowing), then score;
+ * "score": score, then learners, then sessions as tie-breaks.
+ *
+ * Each call frees the calling thread's GLPK environment before it returns
+ * (no other module may hold GLPK objects across a call; none includes glpk.h).
  */
 #ifndef MM_SOLVE_H
 #define MM_SOLVE_H
@@ -38,8 +43,8 @@ typedef struct solve_problem {
     int32_t n_fair;
     double min_impact_ratio;
     int32_t min_group_size;
-    double time_limit_s;
-    double mip_gap;
+    double time_limit_s;    /* MIP only, all stages together; <= 0: none */
+    double mip_gap;         /* MIP only: GLPK's relative gap to stop at */
     /* LP only: how many of each learner's best arcs the LP starts with before
        the duals price the rest in (0 = automatic). The optimum does not depend
        on it; tests set 1 to make pricing do all the work. */
@@ -48,34 +53,48 @@ typedef struct solve_problem {
 
 typedef struct solve_result {
     uint8_t *chosen;        /* per arc, 1 when in the optimum; malloc'd, owned here */
-    char method[64];        /* e.g. "glpk-simplex" or "glpk-intopt" */
-    char status[16];        /* "optimal", "feasible", "infeasible", "undefined" */
+    char method[64];        /* "glpk-simplex", "glpk-intopt" (fairness MIP),
+                               "glpk-simplex+intopt" (fractional LP, never seen) or
+                               "none (no eligible pairs)" */
+    char status[16];        /* "optimal", "feasible" (MIP: a stage not proven within
+                               the time limit or mip_gap), "infeasible", "undefined" */
     int64_t learners;       /* learners with at least one partner */
     int64_t sessions;       /* chosen arcs */
     int64_t total_score;    /* sum of chosen arcs' scores */
-    double objective;       /* GLPK's objective of the last stage (total score) */
-    double bound;           /* the proven bound on it */
-    double gap;             /* relative gap, 0 when optimal */
+    double objective;       /* the score stage's optimum: total_score */
+    double bound;           /* the proven upper bound on it (= objective when optimal) */
+    double gap;             /* (bound - objective) / max(1, objective), 0 when optimal */
     double *partner_dual;   /* per employee: dual of the partner capacity row in the
-                               last stage (LP only), NULL otherwise */
-    /* Fairness: the objective of the unconstrained problem, when n_fair > 0. */
+                               score stage (for "participation" the last, over the
+                               learners-optimal face, where a dual may be any sign);
+                               0 without a row; LP only, NULL after the MIP */
+    /* The optimum without the fairness constraints (the price of fairness);
+       equal to learners and total_score when they did not bind or n_fair = 0. */
     int64_t unfair_learners, unfair_total_score;
 } solve_result;
 
 /*
- * Solves p exactly. Returns MM_OK (r filled; r->status says "optimal"),
- * MM_EDATA when pins are infeasible (over capacity; a message in diag),
- * MM_ESOLVER when GLPK fails, or MM_ENOMEM. r is reset first; free it with
- * solve_result_free in every case.
+ * Solves p exactly. Returns MM_OK (r filled; r->status "optimal", or
+ * "feasible" when a fairness MIP ran out of time), MM_EDATA when pins are
+ * infeasible (over a capacity, each named "learner #i" / "partner #i" by
+ * employee index in diag; or against the fairness constraints, r->status
+ * "infeasible"), MM_EINTERNAL for a malformed p (unsorted or repeated arcs,
+ * an index or score out of range), MM_ESOLVER when GLPK fails (its message
+ * in diag), or MM_ENOMEM. r is reset first; free it with solve_result_free
+ * in every case.
  */
 int solve_track(const solve_problem *p, solve_result *r, mm_diag *diag);
 void solve_result_free(solve_result *r);
 
 /*
  * The value of one extra slot for each of partners[0..n): the increase in
- * matched learners and in total score when that partner's capacity is one
- * higher, everything else equal, each found by re-solving (warm-started
- * where possible) under the same objective. Returns MM_OK or an error code.
+ * matched learners and in total score (either may be negative: under
+ * "participation" one more learner can cost score) when that partner's
+ * capacity is one higher, everything else equal, each found by re-solving
+ * under the same objective. Exact: the LP is re-solved from the optimal
+ * basis; a partner with no pairs or a slot to spare in the optimum gets 0
+ * without a solve; with fairness constraints each is a MIP solved afresh.
+ * Returns MM_OK or an error code as solve_track.
  */
 int solve_slot_values(const solve_problem *p, const int32_t *partners, size_t n,
                       int64_t *extra_learners, int64_t *score_gain, mm_diag *diag);

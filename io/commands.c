@@ -164,6 +164,23 @@ static void print_summary(const run_ctx *c, int64_t run_id, const char *out)
             printf("\n");
         }
     }
+    const sched_result *sc = &c->sched;
+    printf("  sessions: %zu of %zu scheduled", sc->n_sessions, sc->planned);
+    if (sc->n_unplaced) {
+        static const char *const kinds[] = {"no_common_availability", "holiday", "double_booked"};
+        printf(", %zu unplaced:", sc->n_unplaced);
+        const char *sep = " ";
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+            size_t n = 0;
+            for (size_t i = 0; i < sc->n_unplaced; i++)
+                n += strcmp(sc->unplaced[i].reason, kinds[k]) == 0;
+            if (n) {
+                printf("%s%s %zu", sep, kinds[k], n);
+                sep = ", ";
+            }
+        }
+    }
+    printf("\n");
     printf("  time (ms):");
     for (int p = 0; p < PHASE_COUNT; p++)
         printf(" %s %.1f", report_phase_names[p], c->t[p]);
