@@ -29,8 +29,8 @@ for f in unmatched.csv schedule.csv; do
 done
 # fairness.md and schedule.ics carry the run's creation time
 for f in fairness.md schedule.ics; do
-    sed -e 's/created [0-9T:Z-]*,//' -e '/^DTSTAMP:/d' "$tmp/out1/$f" >"$tmp/a"
-    sed -e 's/created [0-9T:Z-]*,//' -e '/^DTSTAMP:/d' "$tmp/out2/$f" >"$tmp/b"
+    sed -e 's/created [0-9T:Z-]*//' -e '/^DTSTAMP:/d' "$tmp/out1/$f" >"$tmp/a"
+    sed -e 's/created [0-9T:Z-]*//' -e '/^DTSTAMP:/d' "$tmp/out2/$f" >"$tmp/b"
     cmp "$tmp/a" "$tmp/b"
 done
 /usr/bin/python3 "$(dirname "$0")/check_report.py" "$tmp/out1/report.json" "$tmp/out2/report.json"
