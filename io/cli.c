@@ -10,15 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "config.h"
-#include "import.h"
-#include "mentormatch.h"
-#include "model.h"
 #include "commands.h"
-#include "settings.h"
-#include "store.h"
+#include "mentormatch.h"
 
 #define MAX_SHOWN_ERRORS 100
 #define MAX_SHOWN_WARNINGS 20
@@ -137,7 +131,7 @@ static int parse_args(int argc, char **argv, cli_options *o)
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
             bool threads = strcmp(a, "--threads") == 0;
-            if (!parse_long(argv[++i], threads ? 1 : 1, threads ? 1024 : LONG_MAX, &v))
+            if (!parse_long(argv[++i], 1, threads ? 1024 : LONG_MAX, &v))
                 return usage_error(threads ? "--threads: expected an integer 1..1024, got \"%s\""
                                            : "--run: expected a run id, got \"%s\"",
                                    argv[i]);
