@@ -1559,8 +1559,8 @@ typedef struct {
 static int gen_windows(company_t *c, const emp_t *e, window_t *w)
 {
     static const int count_w[5] = {15, 25, 25, 20, 15};
-    static const int dur_v[5] = {45, 60, 90, 120, 180};
-    static const int dur_w[5] = {5, 25, 25, 30, 15};
+    static const int dur_v[5] = {60, 90, 120, 150, 180};
+    static const int dur_w[5] = {10, 25, 30, 20, 15};
     int n = 0;
     if (e->flags & F_NOAVAIL)
         return 0;
@@ -1573,7 +1573,7 @@ static int gen_windows(company_t *c, const emp_t *e, window_t *w)
     int want = 3 + rng_weighted(&c->rng, count_w, 5);
     /* a job-shadowing afternoon or morning needs a long block: most hosts
        and learners keep a half day free each week */
-    if ((e->roles & (R_HOST | R_LEARNER)) && rng_unit(&c->rng) < 0.8) {
+    if ((e->roles & (R_HOST | R_LEARNER | R_MENTOR)) && rng_unit(&c->rng) < 0.8) {
         int day = (int)rng_below(&c->rng, 5);
         int start = rng_unit(&c->rng) < 0.5 ? 9 * 60 : 13 * 60;
         int clash = 0;

@@ -26,7 +26,7 @@ session is checked with Python's zoneinfo, not with the engine's code:
     slots fit off holidays but each overlaps a session of one of the two;
   - of the mentoring sessions that have a common slot off holidays in their
     period, at least --min-rate (default 0.95) are placed, and of all
-    mentoring sessions at least --min-raw-rate (default 0.85). The two
+    mentoring sessions at least --min-raw-rate (default 0.95). The two
     differ because eligibility measures the overlap on the reference week
     only (SPEC section 4): a pair whose overlap a daylight-saving change
     removes later in the quarter has no slot at all in those periods.
@@ -98,7 +98,7 @@ def local_to_utc(zone, day, minute, cache={}):
 def main():
     ap = argparse.ArgumentParser(description="checks a schedule independently")
     ap.add_argument("--min-rate", type=float, default=0.95)
-    ap.add_argument("--min-raw-rate", type=float, default=0.85)
+    ap.add_argument("--min-raw-rate", type=float, default=0.95)
     ap.add_argument("company")
     ap.add_argument("config")
     ap.add_argument("dump")
