@@ -225,35 +225,75 @@ static ptrdiff_t find_arc(const candidate *arcs, size_t first, size_t end, int32
     return lo < end && arcs[lo].partner == partner ? (ptrdiff_t)lo : -1;
 }
 
-/* The solver's arcs of a track: all candidates, or (shadowing) those whose
-   partner is not the learner's mentor. */
+/* A pin continues a pairing, so it holds through the repeat cooldown (every
+   other hard rule still applies): is p such a pin, kept out only by it? */
+static bool pin_continues(const match_result *r, const match_track *mt, const model_pin *p)
+{
+    const mm_config *cfg = r->cfg;
+    if (p->track != mt->track ||
+        score_check_pair(r->model, cfg, r->week, mt->track, p->learner, p->partner) !=
+            REASON_REPEAT_COOLDOWN)
+        return false;
+    int32_t need = mt->track == TRACK_MENTORING ? cfg->mentoring.session_minutes
+                                                : cfg->shadowing.session_minutes;
+    return tz_week_overlap(r->week, p->learner, p->partner) >= need;
+}
+
+/* The solver's arcs of a track: the candidates, plus pins kept through the
+   repeat cooldown, less (shadowing) each learner's own mentor. */
 static int build_arcs(match_result *r, match_track *mt)
 {
     const cand_set *cs = &mt->cands;
+    const mm_model *m = r->model;
     size_t n = cs->n_emps;
     mt->arc_first = malloc((n + 1) * sizeof *mt->arc_first);
     if (!mt->arc_first)
         return MM_ENOMEM;
     const int32_t *mentor = mt->track == TRACK_SHADOWING ? r->t[TRACK_MENTORING].partner_of : NULL;
-    if (!mentor) {
+    size_t n_extra = 0;
+    for (size_t i = 0; i < m->n_pins; i++)
+        n_extra += pin_continues(r, mt, &m->pins[i]);
+    if (!mentor && n_extra == 0) {
         mt->arcs = cs->c;
         mt->n_arcs = cs->n;
         memcpy(mt->arc_first, cs->first, (n + 1) * sizeof *mt->arc_first);
         return MM_OK;
     }
-    mt->arcs_owned = malloc((cs->n + 1) * sizeof *mt->arcs_owned);
-    if (!mt->arcs_owned)
+    /* pins are sorted by track, learner, partner: extras come in arc order */
+    candidate *extra = malloc((n_extra + 1) * sizeof *extra);
+    mt->arcs_owned = malloc((cs->n + n_extra + 1) * sizeof *mt->arcs_owned);
+    if (!extra || !mt->arcs_owned) {
+        free(extra);
         return MM_ENOMEM;
+    }
+    size_t e = 0;
+    for (size_t i = 0; i < m->n_pins; i++) {
+        const model_pin *p = &m->pins[i];
+        if (!pin_continues(r, mt, p))
+            continue;
+        double f[FEATURE_COUNT];
+        extra[e++] = (candidate){p->learner, p->partner,
+                                 score_features(m, r->cfg, r->week, mt->track, p->learner,
+                                                p->partner, f),
+                                 tz_week_overlap(r->week, p->learner, p->partner)};
+    }
     size_t k = 0;
+    e = 0;
     for (size_t l = 0; l < n; l++) {
         mt->arc_first[l] = k;
-        for (size_t i = cs->first[l]; i < cs->first[l + 1]; i++)
-            if (cs->c[i].partner != mentor[l])
-                mt->arcs_owned[k++] = cs->c[i];
+        size_t i = cs->first[l];
+        while (i < cs->first[l + 1] || (e < n_extra && extra[e].learner == (int32_t)l)) {
+            bool take_extra = e < n_extra && extra[e].learner == (int32_t)l &&
+                              (i == cs->first[l + 1] || extra[e].partner < cs->c[i].partner);
+            candidate c = take_extra ? extra[e++] : cs->c[i++];
+            if (!mentor || c.partner != mentor[l])
+                mt->arcs_owned[k++] = c;
+        }
     }
     mt->arc_first[n] = k;
     mt->arcs = mt->arcs_owned;
     mt->n_arcs = k;
+    free(extra);
     return MM_OK;
 }
 

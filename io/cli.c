@@ -31,7 +31,7 @@ static const char usage_text[] =
     "  match --db FILE [--config FILE] [--out DIR]        a new run on the stored data\n"
     "  report --db FILE [--run ID] --out DIR              re-export a stored run\n"
     "  runs --db FILE                                     list runs\n"
-    "  publish --db FILE --run ID                         make a run the quarter's official one\n"
+    "  publish --db FILE --run ID [--replace]             make a run the quarter's official one\n"
     "  explain --db FILE --learner ID [--run ID]          why this match, alternatives, or why none\n"
     "  recognition --db FILE [--quarter Q]                participation record and badges\n"
     "  feedback FILE --db FILE --run ID                   import feedback for a published run\n"
@@ -116,6 +116,9 @@ static int parse_args(int argc, char **argv, cli_options *o)
         } else if (strcmp(a, "--verbose") == 0) {
             o->verbose = true;
             continue;
+        } else if (strcmp(a, "--replace") == 0) {
+            o->replace = true;
+            continue;
         } else if (strcmp(a, "--config") == 0) {
             slot = &o->config;
         } else if (strcmp(a, "--out") == 0) {
@@ -177,6 +180,7 @@ static const struct {
     {"report", cmd_report},
     {"runs", cmd_runs},
     {"explain", cmd_explain},
+    {"publish", cmd_publish},
 };
 
 int main(int argc, char **argv)
@@ -191,7 +195,7 @@ int main(int argc, char **argv)
         if (strcmp(o.cmd, commands[i].name) == 0)
             fn = commands[i].fn;
     if (!fn) {
-        if (strcmp(o.cmd, "publish") == 0 || strcmp(o.cmd, "recognition") == 0 ||
+        if (strcmp(o.cmd, "recognition") == 0 ||
             strcmp(o.cmd, "feedback") == 0 || strcmp(o.cmd, "diff") == 0) {
             fprintf(stderr, "mentormatch: %s: not available in this version yet\n", o.cmd);
             return 64;

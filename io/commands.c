@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "fileio.h"
@@ -27,6 +28,13 @@ int cli_usage_error(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fputs("\nTry 'mentormatch --help'.\n", stderr);
     return MM_EUSAGE;
+}
+
+/* Progress of the long steps, on stderr when it is a terminal (never with --quiet). */
+static void progress(const cli_options *o, const char *step)
+{
+    if (!o->quiet && isatty(STDERR_FILENO))
+        fprintf(stderr, "mentormatch: %s...\n", step);
 }
 
 static double now_ms(void)
@@ -212,16 +220,19 @@ static int match_and_save(run_ctx *c, store *s, const char *out)
     double t0 = now_ms();
     if ((rc = match_new(c->model, &c->cfg, c->cfg.threads, &c->result, c->diag)) != MM_OK)
         goto done;
+    progress(c->o, "scoring the eligible pairs");
     if ((rc = match_score(c->result, c->diag)) != MM_OK)
         goto done;
     double t1 = now_ms();
     c->t[PHASE_SCORE] = t1 - t0;
+    progress(c->o, "solving the pairing with GLPK");
     if ((rc = match_solve(c->result, c->diag)) != MM_OK)
         goto done;
     if ((rc = match_explain(c->result, c->diag)) != MM_OK)
         goto done;
     double t2 = now_ms();
     c->t[PHASE_SOLVE] = t2 - t1;
+    progress(c->o, "placing the sessions");
     if ((rc = schedule_build(c->result, &c->sched)) != MM_OK)
         goto done;
     double t3 = now_ms();
@@ -269,6 +280,7 @@ static int match_and_save(run_ctx *c, store *s, const char *out)
     store_run run = {c->created_at, c->quarter, c->sha, config_text, r->threads, pairs, np,
                      un, nu, summary};
     c->t[PHASE_EXPORT] = now_ms() - t3; /* building the files is most of the export */
+    progress(c->o, "writing the run");
     rc = store_save_run(s, &run, make_files, c, &run_id, &files, c->diag);
     if (rc == MM_OK && out)
         rc = fileset_write(out, &files, c->diag);
@@ -307,6 +319,7 @@ int cmd_run(const cli_options *o, mm_diag *diag)
     if (rc != MM_OK)
         return rc;
     double t0 = now_ms();
+    progress(o, "importing");
     if ((rc = load_company(o, &imported, c.sha, diag)) != MM_OK)
         goto done;
     if ((rc = fileio_mkdirs(out)) != MM_OK) {
@@ -477,6 +490,27 @@ int cmd_explain(const cli_options *o, mm_diag *diag)
 done:
     cJSON_Delete(report);
     fileset_free(&files);
+    store_close(s);
+    return rc;
+}
+
+int cmd_publish(const cli_options *o, mm_diag *diag)
+{
+    store *s = NULL;
+    if (!o->db || o->n_runs != 1)
+        return cli_usage_error("%s", "publish: --db FILE and one --run ID are required");
+    int64_t replaced = 0;
+    char quarter[16] = "";
+    int rc = store_open(o->db, 1, &s, diag);
+    if (rc == MM_OK)
+        rc = store_publish_run(s, o->runs[0], o->replace, quarter, &replaced, diag);
+    if (rc == MM_OK && !o->quiet) {
+        if (replaced)
+            printf("run %lld is now the official run of %s (it replaces run %lld)\n",
+                   (long long)o->runs[0], quarter, (long long)replaced);
+        else
+            printf("run %lld is now the official run of %s\n", (long long)o->runs[0], quarter);
+    }
     store_close(s);
     return rc;
 }

@@ -25,6 +25,7 @@ typedef struct cli_options {
     int n_runs;
     int threads; /* 0 = the configuration's, else OpenMP's default */
     bool quiet, verbose;
+    bool replace; /* publish: replace the quarter's official run */
 } cli_options;
 
 /* Prints "mentormatch: <fmt with arg>" and a hint to stderr; returns MM_EUSAGE. */
@@ -37,5 +38,6 @@ int cmd_match(const cli_options *o, mm_diag *diag);
 int cmd_report(const cli_options *o, mm_diag *diag);
 int cmd_runs(const cli_options *o, mm_diag *diag);
 int cmd_explain(const cli_options *o, mm_diag *diag);
+int cmd_publish(const cli_options *o, mm_diag *diag);
 
 #endif

@@ -91,6 +91,7 @@ static const char schema_sql[] =
     "  inputs_sha256 TEXT NOT NULL, config TEXT NOT NULL, threads INTEGER NOT NULL,"
     "  published INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1)),"
     "  summary TEXT NOT NULL) STRICT;"
+    "CREATE UNIQUE INDEX IF NOT EXISTS runs_official ON runs(quarter) WHERE published = 1;"
     "CREATE TABLE IF NOT EXISTS run_files("
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
     "  name TEXT NOT NULL, content BLOB NOT NULL,"
@@ -723,6 +724,58 @@ int store_run_files(store *s, int64_t run_id, int64_t *found_id, file_set *files
         rc = db_error(s, diag, "read run files");
 done:
     sqlite3_finalize(st);
+    return rc;
+}
+
+int store_publish_run(store *s, int64_t run_id, bool replace, char quarter[16],
+                      int64_t *replaced, mm_diag *diag)
+{
+    sqlite3_stmt *st = NULL;
+    *replaced = 0;
+    int rc = exec(s, "BEGIN IMMEDIATE", diag);
+    if (rc != MM_OK)
+        return rc;
+    if ((rc = prep(s, "SELECT quarter, published FROM runs WHERE id = ?1", &st, diag)) != MM_OK)
+        goto done;
+    sqlite3_bind_int64(st, 1, run_id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = mm_diag_error(diag, MM_ENOTFOUND, s->path, 0, 0, "no run %lld", (long long)run_id);
+        goto done;
+    }
+    snprintf(quarter, 16, "%s", col_text(st, 0));
+    int already = sqlite3_column_int(st, 1);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (already)
+        goto done; /* publishing twice changes nothing */
+    if ((rc = prep(s, "SELECT id FROM runs WHERE quarter = ?1 AND published = 1", &st, diag)) !=
+        MM_OK)
+        goto done;
+    bind_text(st, 1, quarter);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *replaced = sqlite3_column_int64(st, 0);
+        if (!replace) {
+            rc = mm_diag_error(diag, MM_EUSAGE, s->path, 0, 0,
+                               "run %lld is already the official run of %s; publish run %lld "
+                               "with --replace to replace it",
+                               (long long)*replaced, quarter, (long long)run_id);
+            goto done;
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((rc = prep(s, "UPDATE runs SET published = (id = ?1) WHERE quarter = ?2", &st, diag)) !=
+        MM_OK)
+        goto done;
+    sqlite3_bind_int64(st, 1, run_id);
+    bind_text(st, 2, quarter);
+    rc = step_reset(s, st, diag);
+done:
+    sqlite3_finalize(st);
+    if (rc == MM_OK)
+        rc = exec(s, "COMMIT", diag);
+    if (rc != MM_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
 }
 

@@ -9,6 +9,7 @@
 #ifndef MM_STORE_H
 #define MM_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,6 +72,16 @@ int store_save_run(store *s, const store_run *run, store_files_fn make_files, vo
    when none. */
 int store_run_files(store *s, int64_t run_id, int64_t *found_id, file_set *files,
                     mm_diag *diag);
+
+/*
+ * Makes run_id the official (published) run of its quarter. When another run
+ * of that quarter is published, it is replaced only with replace (its id in
+ * *replaced), else MM_EUSAGE with a message naming it. quarter (16 bytes)
+ * receives the run's quarter. Published runs are the history that later
+ * runs avoid repeating. MM_ENOTFOUND when there is no such run.
+ */
+int store_publish_run(store *s, int64_t run_id, bool replace, char quarter[16],
+                      int64_t *replaced, mm_diag *diag);
 
 /* Calls fn for each run, newest first; fn gets id, created_at, quarter,
    status, published, summary_json. */
