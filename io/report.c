@@ -148,6 +148,21 @@ static void format_time(int64_t utc_min, const tz_zone *zone, char *buf, size_t 
              (int)(a % 60));
 }
 
+/* A new session object in array with the keys every session has. */
+static cJSON *session_item(builder *b, cJSON *array, const mm_model *m, int32_t track,
+                           int32_t learner, int32_t partner, int32_t seq)
+{
+    char id[96];
+    cJSON *o = item(b, array);
+    session_id(m, track, learner, partner, seq, id, sizeof id);
+    str(b, o, "id", id);
+    str(b, o, "track", track_name(track));
+    str(b, o, "learner_id", m->emps[learner].id);
+    str(b, o, "partner_id", m->emps[partner].id);
+    num(b, o, "session", seq);
+    return o;
+}
+
 static void add_sessions(builder *b, cJSON *root, const match_result *r, const sched_result *sched)
 {
     const mm_model *m = r->model;
@@ -155,13 +170,7 @@ static void add_sessions(builder *b, cJSON *root, const match_result *r, const s
     for (size_t i = 0; sched && ss && i < sched->n_sessions; i++) {
         const sched_session *x = &sched->sessions[i];
         char buf[96];
-        cJSON *o = item(b, ss);
-        session_id(m, x->track, x->learner, x->partner, x->seq, buf, sizeof buf);
-        str(b, o, "id", buf);
-        str(b, o, "track", track_name(x->track));
-        str(b, o, "learner_id", m->emps[x->learner].id);
-        str(b, o, "partner_id", m->emps[x->partner].id);
-        num(b, o, "session", x->seq);
+        cJSON *o = session_item(b, ss, m, x->track, x->learner, x->partner, x->seq);
         format_time(x->start_min, NULL, buf, sizeof buf);
         str(b, o, "start_utc", buf);
         format_time(x->end_min, NULL, buf, sizeof buf);
@@ -174,14 +183,7 @@ static void add_sessions(builder *b, cJSON *root, const match_result *r, const s
     cJSON *un = arr(b, root, "unplaced_sessions");
     for (size_t i = 0; sched && un && i < sched->n_unplaced; i++) {
         const sched_unplaced *x = &sched->unplaced[i];
-        char buf[96];
-        cJSON *o = item(b, un);
-        session_id(m, x->track, x->learner, x->partner, x->seq, buf, sizeof buf);
-        str(b, o, "id", buf);
-        str(b, o, "track", track_name(x->track));
-        str(b, o, "learner_id", m->emps[x->learner].id);
-        str(b, o, "partner_id", m->emps[x->partner].id);
-        num(b, o, "session", x->seq);
+        cJSON *o = session_item(b, un, m, x->track, x->learner, x->partner, x->seq);
         str(b, o, "reason", x->reason);
     }
 }
