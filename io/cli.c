@@ -35,7 +35,7 @@ static const char usage_text[] =
     "  explain --db FILE --learner ID [--run ID]          why this match, alternatives, or why none\n"
     "  recognition --db FILE [--quarter Q]                participation record and badges\n"
     "  feedback FILE --db FILE --run ID                   import feedback for a published run\n"
-    "  diff --db FILE --run A --run B                     what changed between two runs\n"
+    "  diff --db FILE --run A --run B [--out DIR]         what changed between two runs\n"
     "\n"
     "DIR is a folder of CSV files (employees.csv, skills.csv, goals.csv,\n"
     "availability.csv, ...) or a JSON document holding the same tables.\n"
@@ -181,6 +181,7 @@ static const struct {
     {"runs", cmd_runs},
     {"explain", cmd_explain},
     {"publish", cmd_publish},
+    {"diff", cmd_diff},
 };
 
 int main(int argc, char **argv)
@@ -196,7 +197,7 @@ int main(int argc, char **argv)
             fn = commands[i].fn;
     if (!fn) {
         if (strcmp(o.cmd, "recognition") == 0 ||
-            strcmp(o.cmd, "feedback") == 0 || strcmp(o.cmd, "diff") == 0) {
+            strcmp(o.cmd, "feedback") == 0) {
             fprintf(stderr, "mentormatch: %s: not available in this version yet\n", o.cmd);
             return 64;
         }

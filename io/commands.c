@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "diff.h"
 #include "fileio.h"
 #include "import.h"
 #include "match.h"
@@ -511,6 +512,69 @@ int cmd_publish(const cli_options *o, mm_diag *diag)
         else
             printf("run %lld is now the official run of %s\n", (long long)o->runs[0], quarter);
     }
+    store_close(s);
+    return rc;
+}
+
+/* The report.json of a stored run, parsed. */
+static int load_report(store *s, int64_t id, cJSON **out, mm_diag *diag)
+{
+    file_set files = {0};
+    int64_t found = 0;
+    *out = NULL;
+    int rc = store_run_files(s, id, &found, &files, diag);
+    if (rc == MM_OK) {
+        const struct file_set_entry *rj = fileset_find(&files, "report.json");
+        *out = rj ? cJSON_ParseWithLength(rj->data, rj->len) : NULL;
+        if (!*out)
+            rc = mm_diag_error(diag, MM_EINTERNAL, NULL, 0, 0, "run %lld: unreadable report",
+                               (long long)id);
+    }
+    fileset_free(&files);
+    return rc;
+}
+
+int cmd_diff(const cli_options *o, mm_diag *diag)
+{
+    store *s = NULL;
+    cJSON *a = NULL, *b = NULL, *d = NULL;
+    char *text = NULL;
+    if (!o->db || o->n_runs != 2)
+        return cli_usage_error("%s", "diff: --db FILE --run A --run B are required");
+    int rc = store_open(o->db, 1, &s, diag);
+    if (rc == MM_OK)
+        rc = load_report(s, o->runs[0], &a, diag);
+    if (rc == MM_OK)
+        rc = load_report(s, o->runs[1], &b, diag);
+    if (rc != MM_OK)
+        goto done;
+    if (!(d = diff_reports(a, b)) || !(text = cJSON_Print(d))) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    if (o->out) {
+        file_set files = {0};
+        size_t len = strlen(text);
+        char *copy = malloc(len + 2);
+        if (!copy) {
+            rc = MM_ENOMEM;
+            goto done;
+        }
+        memcpy(copy, text, len);
+        copy[len] = '\n';
+        copy[len + 1] = '\0';
+        rc = fileset_add(&files, "diff.json", copy, len + 1);
+        if (rc == MM_OK)
+            rc = fileset_write(o->out, &files, diag);
+        fileset_free(&files);
+    }
+    if (rc == MM_OK && !o->quiet)
+        diff_print(stdout, d);
+done:
+    free(text);
+    cJSON_Delete(d);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
     store_close(s);
     return rc;
 }
