@@ -539,6 +539,10 @@ static int slot_values(match_result *r, match_track *mt, mm_diag *diag)
 {
     size_t n = r->model->n_emps;
     int rc = MM_OK;
+    /* a slot's value is a difference of two optima: without a proven
+       optimum (a MIP stopped by its time limit) there is none to report */
+    if (strcmp(mt->sol.status, "optimal") != 0)
+        return MM_OK;
     slot_rank *rank = calloc(n + 1, sizeof *rank);
     int32_t *demand = calloc(n + 1, sizeof *demand);
     int32_t partners[MATCH_MAX_SLOT_VALUES];
@@ -563,10 +567,16 @@ static int slot_values(match_result *r, match_track *mt, mm_diag *diag)
             k++;
     }
     qsort(rank, k, sizeof *rank, cmp_slot_rank);
-    size_t m = k < MATCH_MAX_SLOT_VALUES ? k : MATCH_MAX_SLOT_VALUES;
+    /* with fairness enforced every slot is a MIP of its own: the few most
+       demanded partners, each with a share of the time limit */
+    solve_problem prob = mt->prob;
+    size_t most = prob.n_fair > 0 ? MATCH_MAX_FAIR_SLOT_VALUES : MATCH_MAX_SLOT_VALUES;
+    if (prob.n_fair > 0)
+        prob.time_limit_s /= 2.0 * MATCH_MAX_FAIR_SLOT_VALUES;
+    size_t m = k < most ? k : most;
     for (size_t i = 0; i < m; i++)
         partners[i] = rank[i].partner;
-    if (m && (rc = solve_slot_values(&mt->prob, partners, m, extra, gain, diag)) != MM_OK)
+    if (m && (rc = solve_slot_values(&prob, partners, m, extra, gain, diag)) != MM_OK)
         goto done;
     for (size_t i = 0; i < m; i++) {
         if (extra[i] <= 0 && gain[i] <= 0)

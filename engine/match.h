@@ -22,6 +22,9 @@
 
 #define MATCH_MAX_ALTERNATIVES 3
 #define MATCH_MAX_SLOT_VALUES 20
+/* With fairness enforced: this many, each with a 1/(2 * this) share of the
+   time limit, so that both tracks' slot values take at most the limit. */
+#define MATCH_MAX_FAIR_SLOT_VALUES 5
 
 typedef struct match_pair {
     int32_t learner, partner;
