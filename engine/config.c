@@ -7,6 +7,7 @@
 
 const char *const feature_names[FEATURE_COUNT] = {
     "skill", "availability", "cross_department", "seniority", "timezone", "preference",
+    "feedback",
 };
 
 void config_defaults(mm_config *c)
@@ -31,6 +32,7 @@ void config_defaults(mm_config *c)
     c->weights[FEATURE_SENIORITY] = 10;
     c->weights[FEATURE_TIMEZONE] = 10;
     c->weights[FEATURE_PREFERENCE] = 0;
+    c->weights[FEATURE_FEEDBACK] = 0;
     c->objective = OBJECTIVE_PARTICIPATION;
     memcpy(c->fairness.attributes[0], "department", sizeof "department");
     c->fairness.n_attributes = 1;

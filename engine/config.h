@@ -18,6 +18,7 @@ typedef enum feature {
     FEATURE_SENIORITY,
     FEATURE_TIMEZONE,
     FEATURE_PREFERENCE,
+    FEATURE_FEEDBACK, /* the partner's mean feedback rating, scaled to [0, 1] */
     FEATURE_COUNT
 } feature;
 

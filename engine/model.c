@@ -179,6 +179,8 @@ void mm_model_free(mm_model *m)
     free(m->exclusions);
     free(m->pins);
     free(m->prefs);
+    free(m->ratings);
+    free(m->partner_feedback);
     strmap_free(m->emp_index);
     strmap_free(m->dept_index);
     strmap_free(m->skill_index);
@@ -186,7 +188,6 @@ void mm_model_free(mm_model *m)
     free(m);
 }
 
-void *model_alloc(mm_model *m, size_t n) { return arena_alloc(m->arena, n); }
 
 const char *model_strndup(mm_model *m, const char *s, size_t len)
 {
@@ -357,6 +358,11 @@ int model_add_preference(mm_model *m, const model_preference *p)
     return PUSH(m, prefs, n_prefs, cap_prefs, *p);
 }
 
+int model_add_rating(mm_model *m, const model_rating *r)
+{
+    return PUSH(m, ratings, n_ratings, cap_ratings, *r);
+}
+
 /* ---- canonical order ---------------------------------------------------- */
 
 #define CMP(a, b) (((a) > (b)) - ((a) < (b)))
@@ -463,6 +469,24 @@ int model_finish(mm_model *m)
     SLICE(windows, n_window_rows, window_first, window_count)
     SLICE(attrs, n_attr_rows, attr_first, attr_count)
 #undef SLICE
+    /* each partner's mean rating, summed in integers so the order is irrelevant */
+    free(m->partner_feedback);
+    m->partner_feedback = malloc((m->n_emps + 1) * sizeof *m->partner_feedback);
+    int64_t *sum = calloc(m->n_emps + 1, sizeof *sum), *count = calloc(m->n_emps + 1, sizeof *count);
+    if (!m->partner_feedback || !sum || !count) {
+        free(sum);
+        free(count);
+        return MM_ENOMEM;
+    }
+    for (size_t i = 0; i < m->n_ratings; i++) {
+        sum[m->ratings[i].partner] += m->ratings[i].rating;
+        count[m->ratings[i].partner]++;
+    }
+    for (size_t e = 0; e < m->n_emps; e++)
+        m->partner_feedback[e] =
+            count[e] ? ((double)sum[e] - (double)count[e]) / (4.0 * (double)count[e]) : -1.0;
+    free(sum);
+    free(count);
     return MM_OK;
 }
 

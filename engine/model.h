@@ -111,6 +111,12 @@ typedef struct model_attr_row {
     model_attr a;
 } model_attr_row;
 
+/* One feedback rating (1..5) a learner gave a partner in a published run. */
+typedef struct model_rating {
+    int32_t learner, partner;
+    int32_t rating;
+} model_rating;
+
 typedef struct model_strmap model_strmap;
 
 struct mm_model {
@@ -142,6 +148,11 @@ struct mm_model {
     size_t n_pins, cap_pins;
     model_preference *prefs;
     size_t n_prefs, cap_prefs;
+    model_rating *ratings;
+    size_t n_ratings, cap_ratings;
+    /* after model_finish: per employee, the mean rating received as a
+       partner scaled to [0, 1] ((mean - 1) / 4), or -1 when never rated */
+    double *partner_feedback;
 
     model_strmap *emp_index;   /* id -> employee index */
     model_strmap *dept_index;  /* id -> department index */
@@ -155,8 +166,6 @@ mm_model *model_new(void);
 /* Copies len bytes of s (plus a NUL) into the model's arena; NULL on OOM. */
 const char *model_strndup(mm_model *m, const char *s, size_t len);
 const char *model_strdup(mm_model *m, const char *s);
-/* Allocates n zeroed bytes in the arena (8-aligned); NULL on OOM. */
-void *model_alloc(mm_model *m, size_t n);
 
 /* Look-ups by text id; -1 when absent. */
 int32_t model_find_employee(const mm_model *m, const char *id);
@@ -181,6 +190,7 @@ int model_add_history(mm_model *m, const model_history *h);
 int model_add_exclusion(mm_model *m, int32_t a, int32_t b, const char *reason);
 int model_add_pin(mm_model *m, const model_pin *p);
 int model_add_preference(mm_model *m, const model_preference *p);
+int model_add_rating(mm_model *m, const model_rating *r);
 
 /*
  * Sorts the per-employee rows (skills by skill, goals by skill, windows by

@@ -144,6 +144,7 @@ typedef struct pair_facts {
     int32_t gap, ideal_gap;       /* grade(M) - grade(L), ideal_max_grade_gap */
     int32_t tz_diff;              /* |offset(L) - offset(M)| in minutes */
     int32_t rank;                 /* preference rank, 0 when none */
+    double feedback;              /* the partner's scaled mean rating, -1 when none */
 } pair_facts;
 
 /* The features of SPEC section 4, each a single division of exact integers
@@ -158,6 +159,8 @@ static int32_t facts_score(const mm_config *cfg, const pair_facts *p, double f[F
     f[FEATURE_SENIORITY] = excess <= 0 ? 1.0 : excess >= 4 ? 0.0 : (double)(4 - excess) / 4.0;
     f[FEATURE_TIMEZONE] = p->tz_diff >= 720 ? 0.0 : (double)(720 - p->tz_diff) / 720.0;
     f[FEATURE_PREFERENCE] = p->rank > 0 ? 1.0 / (double)p->rank : 0.0;
+    /* a partner nobody has rated yet is taken as the middle of the scale */
+    f[FEATURE_FEEDBACK] = p->feedback >= 0 ? p->feedback : 0.5;
     return score_combine(cfg->weights, f);
 }
 
@@ -244,6 +247,7 @@ static void direct_facts(const mm_model *m, const mm_config *cfg, const tz_week 
     while (last < m->n_prefs && m->prefs[last].learner == l)
         last++;
     f->rank = rank_in(m->prefs + first, last - first, p);
+    f->feedback = m->partner_feedback ? m->partner_feedback[p] : -1.0;
 }
 
 /* a is b's manager, or a manager above that, up to `levels` levels. */
@@ -905,6 +909,7 @@ static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *o
             f.ideal_gap = c->cfg->mentoring.ideal_max_grade_gap;
             f.tz_diff = abs_diff(c->offset[l], pr->offset);
             f.rank = rank_in(prefs, n_prefs, p);
+            f.feedback = c->m->partner_feedback ? c->m->partner_feedback[p] : -1.0;
             double features[FEATURE_COUNT];
             candidate cand = {l, p, facts_score(c->cfg, &f, features), overlap};
             rc = push_candidate(out, &cand);

@@ -25,7 +25,8 @@ mentored = [p["learner_id"] for p in pairs if p["track"] == "mentoring"]
 assert len(mentored) == len(set(mentored)), "a learner with two mentors"
 for p in pairs:
     f = p["features"]
-    assert set(f) == {"skill", "availability", "cross_department", "seniority", "timezone", "preference"}
+    assert set(f) == {"skill", "availability", "cross_department", "seniority", "timezone",
+                      "preference", "feedback"}
     assert all(0 <= v <= 1 for v in f.values()), p
     assert 0 <= p["score"] <= 1000
     assert p["learner_id"] != p["partner_id"]
