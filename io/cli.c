@@ -182,6 +182,7 @@ static const struct {
     {"explain", cmd_explain},
     {"publish", cmd_publish},
     {"diff", cmd_diff},
+    {"feedback", cmd_feedback},
 };
 
 int main(int argc, char **argv)
@@ -196,8 +197,7 @@ int main(int argc, char **argv)
         if (strcmp(o.cmd, commands[i].name) == 0)
             fn = commands[i].fn;
     if (!fn) {
-        if (strcmp(o.cmd, "recognition") == 0 ||
-            strcmp(o.cmd, "feedback") == 0) {
+        if (strcmp(o.cmd, "recognition") == 0) {
             fprintf(stderr, "mentormatch: %s: not available in this version yet\n", o.cmd);
             return 64;
         }

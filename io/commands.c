@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "diff.h"
+#include "feedback.h"
 #include "fileio.h"
 #include "import.h"
 #include "match.h"
@@ -575,6 +576,21 @@ done:
     cJSON_Delete(d);
     cJSON_Delete(a);
     cJSON_Delete(b);
+    store_close(s);
+    return rc;
+}
+
+int cmd_feedback(const cli_options *o, mm_diag *diag)
+{
+    store *s = NULL;
+    size_t rows = 0;
+    if (!o->input || !o->db || o->n_runs != 1)
+        return cli_usage_error("%s", "feedback: FILE --db FILE --run ID are required");
+    int rc = store_open(o->db, 1, &s, diag);
+    if (rc == MM_OK)
+        rc = feedback_import(s, o->runs[0], o->input, &rows, diag);
+    if (rc == MM_OK && !o->quiet)
+        printf("feedback on %zu pairs of run %lld stored\n", rows, (long long)o->runs[0]);
     store_close(s);
     return rc;
 }

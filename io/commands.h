@@ -40,5 +40,6 @@ int cmd_runs(const cli_options *o, mm_diag *diag);
 int cmd_explain(const cli_options *o, mm_diag *diag);
 int cmd_publish(const cli_options *o, mm_diag *diag);
 int cmd_diff(const cli_options *o, mm_diag *diag);
+int cmd_feedback(const cli_options *o, mm_diag *diag);
 
 #endif

@@ -103,6 +103,13 @@ static const char schema_sql[] =
     "  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 1000),"
     "  pinned INTEGER NOT NULL CHECK (pinned IN (0, 1)),"
     "  PRIMARY KEY (run_id, track, learner_id, partner_id)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS feedback("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  track TEXT NOT NULL CHECK (track IN ('mentoring', 'shadowing')),"
+    "  learner_id TEXT NOT NULL, partner_id TEXT NOT NULL,"
+    "  sessions_attended INTEGER NOT NULL CHECK (sessions_attended >= 0),"
+    "  rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),"
+    "  PRIMARY KEY (run_id, track, learner_id, partner_id)) STRICT, WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS run_unmatched("
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
     "  track TEXT NOT NULL, learner_id TEXT NOT NULL, reason TEXT NOT NULL,"
@@ -563,6 +570,17 @@ int store_load_model(store *s, mm_model **out, char sha256_hex[65], mm_diag *dia
             continue;
         OOM_IF(model_add_history(m, &h));
     }
+    /* feedback on published runs: every rating counts towards the partner's
+       mean; a pair rated 2 or lower is never matched again */
+    QUERY("SELECT l.key, p.key, f.rating FROM feedback f JOIN runs r ON r.id = f.run_id"
+          " JOIN employees l ON l.id = f.learner_id JOIN employees p ON p.id = f.partner_id"
+          " WHERE r.published = 1");
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        model_rating rt = {EMP(0), EMP(1), sqlite3_column_int(st, 2)};
+        OOM_IF(model_add_rating(m, &rt));
+        if (rt.rating <= 2)
+            OOM_IF(model_add_exclusion(m, rt.learner, rt.partner, "rated 2 or lower in feedback"));
+    }
     QUERY("SELECT a, b, reason FROM exclusions");
     while ((r = sqlite3_step(st)) == SQLITE_ROW)
         OOM_IF(model_add_exclusion(m, EMP(0), EMP(1), col_text(st, 2)));
@@ -770,6 +788,74 @@ int store_publish_run(store *s, int64_t run_id, bool replace, char quarter[16],
     sqlite3_bind_int64(st, 1, run_id);
     bind_text(st, 2, quarter);
     rc = step_reset(s, st, diag);
+done:
+    sqlite3_finalize(st);
+    if (rc == MM_OK)
+        rc = exec(s, "COMMIT", diag);
+    if (rc != MM_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+int store_run_state(store *s, int64_t run_id, bool *published, mm_diag *diag)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prep(s, "SELECT published FROM runs WHERE id = ?1", &st, diag);
+    if (rc != MM_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, run_id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *published = sqlite3_column_int(st, 0) != 0;
+    else
+        rc = mm_diag_error(diag, MM_ENOTFOUND, s->path, 0, 0, "no run %lld", (long long)run_id);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_run_pairs(store *s, int64_t run_id, store_pair_fn fn, void *ctx, mm_diag *diag)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prep(s, "SELECT track, learner_id, partner_id FROM run_pairs WHERE run_id = ?1", &st,
+                  diag);
+    if (rc != MM_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, run_id);
+    int r;
+    while (rc == MM_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
+        rc = fn(ctx, col_text(st, 0), col_text(st, 1), col_text(st, 2));
+    if (rc == MM_OK && r != SQLITE_DONE)
+        rc = db_error(s, diag, "read run pairs");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_save_feedback(store *s, int64_t run_id, const store_feedback *rows, size_t n,
+                        mm_diag *diag)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = exec(s, "BEGIN IMMEDIATE", diag);
+    if (rc != MM_OK)
+        return rc;
+    if ((rc = prep(s, "DELETE FROM feedback WHERE run_id = ?1", &st, diag)) != MM_OK)
+        goto done;
+    sqlite3_bind_int64(st, 1, run_id);
+    if ((rc = step_reset(s, st, diag)) != MM_OK)
+        goto done;
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((rc = prep(s, "INSERT INTO feedback(run_id, track, learner_id, partner_id,"
+                      " sessions_attended, rating) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                   &st, diag)) != MM_OK)
+        goto done;
+    for (size_t i = 0; i < n && rc == MM_OK; i++) {
+        sqlite3_bind_int64(st, 1, run_id);
+        bind_text(st, 2, rows[i].track);
+        bind_text(st, 3, rows[i].learner_id);
+        bind_text(st, 4, rows[i].partner_id);
+        sqlite3_bind_int(st, 5, rows[i].sessions_attended);
+        sqlite3_bind_int(st, 6, rows[i].rating);
+        rc = step_reset(s, st, diag);
+    }
 done:
     sqlite3_finalize(st);
     if (rc == MM_OK)

@@ -83,6 +83,25 @@ int store_run_files(store *s, int64_t run_id, int64_t *found_id, file_set *files
 int store_publish_run(store *s, int64_t run_id, bool replace, char quarter[16],
                       int64_t *replaced, mm_diag *diag);
 
+/* Whether a run is published; MM_ENOTFOUND when there is no such run. */
+int store_run_state(store *s, int64_t run_id, bool *published, mm_diag *diag);
+
+/* Calls fn for each pair of a run; a code other than MM_OK stops and is returned. */
+typedef int (*store_pair_fn)(void *ctx, const char *track, const char *learner_id,
+                             const char *partner_id);
+int store_run_pairs(store *s, int64_t run_id, store_pair_fn fn, void *ctx, mm_diag *diag);
+
+/* One row of feedback.csv, checked. */
+typedef struct store_feedback {
+    const char *track, *learner_id, *partner_id;
+    int32_t sessions_attended;
+    int32_t rating; /* 1..5 */
+} store_feedback;
+
+/* Replaces the feedback of a run with rows, in one transaction. */
+int store_save_feedback(store *s, int64_t run_id, const store_feedback *rows, size_t n,
+                        mm_diag *diag);
+
 /* Calls fn for each run, newest first; fn gets id, created_at, quarter,
    status, published, summary_json. */
 typedef void (*store_run_fn)(void *ctx, int64_t id, const char *created_at, const char *quarter,
