@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *const feature_names[FEATURE_COUNT] = {
@@ -41,6 +42,20 @@ void config_defaults(mm_config *c)
     c->fairness.enforce = false;
     c->solver.time_limit_s = 300;
     c->solver.mip_gap = 0.0001;
+    static const struct {
+        const char *name;
+        int32_t role, quarters, sessions;
+    } badges[] = {{"First mentorship", 0, 1, 0},
+                  {"Three quarters of mentoring", 0, 3, 0},
+                  {"Ten shadowing sessions hosted", 1, 0, 10}};
+    for (size_t i = 0; i < sizeof badges / sizeof badges[0]; i++) {
+        snprintf(c->recognition.badges[i].name, CONFIG_MAX_NAME, "%s", badges[i].name);
+        c->recognition.badges[i].role = badges[i].role;
+        c->recognition.badges[i].quarters = badges[i].quarters;
+        c->recognition.badges[i].sessions = badges[i].sessions;
+    }
+    c->recognition.n_badges = (int32_t)(sizeof badges / sizeof badges[0]);
+    c->recognition.top = 3;
     c->threads = 0;
     c->seed = 1;
 }

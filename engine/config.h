@@ -29,6 +29,16 @@ typedef enum objective { OBJECTIVE_PARTICIPATION, OBJECTIVE_SCORE } objective;
 #define CONFIG_MAX_HOLIDAYS 366
 #define CONFIG_MAX_ATTRIBUTES 16
 #define CONFIG_MAX_NAME 64
+#define CONFIG_MAX_BADGES 16
+
+/* A recognition badge: earned with at least `quarters` quarters, or at least
+   `sessions` sessions, in a role, over the published runs. */
+typedef struct config_badge {
+    char name[CONFIG_MAX_NAME];
+    int32_t role;     /* 0 mentor, 1 host, 2 learner */
+    int32_t quarters; /* 0: no test */
+    int32_t sessions; /* 0: no test */
+} config_badge;
 
 typedef struct mm_config {
     struct {
@@ -65,6 +75,11 @@ typedef struct mm_config {
         double time_limit_s;
         double mip_gap;
     } solver;
+    struct {
+        config_badge badges[CONFIG_MAX_BADGES];
+        int32_t n_badges;
+        int32_t top; /* top contributors listed per department */
+    } recognition;
     int32_t threads; /* 0 = OpenMP's default */
     int64_t seed;
 } mm_config;

@@ -33,7 +33,7 @@ static const char usage_text[] =
     "  runs --db FILE                                     list runs\n"
     "  publish --db FILE --run ID [--replace]             make a run the quarter's official one\n"
     "  explain --db FILE --learner ID [--run ID]          why this match, alternatives, or why none\n"
-    "  recognition --db FILE [--quarter Q]                participation record and badges\n"
+    "  recognition --db FILE [--quarter Q] [--out DIR]    participation record and badges\n"
     "  feedback FILE --db FILE --run ID                   import feedback for a published run\n"
     "  diff --db FILE --run A --run B [--out DIR]         what changed between two runs\n"
     "\n"
@@ -129,6 +129,8 @@ static int parse_args(int argc, char **argv, cli_options *o)
             slot = &o->mapping;
         } else if (strcmp(a, "--learner") == 0) {
             slot = &o->learner;
+        } else if (strcmp(a, "--quarter") == 0) {
+            slot = &o->quarter;
         } else if (strcmp(a, "--threads") == 0 || strcmp(a, "--run") == 0) {
             long v;
             if (i + 1 >= argc)
@@ -183,6 +185,7 @@ static const struct {
     {"publish", cmd_publish},
     {"diff", cmd_diff},
     {"feedback", cmd_feedback},
+    {"recognition", cmd_recognition},
 };
 
 int main(int argc, char **argv)
@@ -196,13 +199,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(o.cmd, commands[i].name) == 0)
             fn = commands[i].fn;
-    if (!fn) {
-        if (strcmp(o.cmd, "recognition") == 0) {
-            fprintf(stderr, "mentormatch: %s: not available in this version yet\n", o.cmd);
-            return 64;
-        }
+    if (!fn)
         return usage_error("unknown command \"%s\"", o.cmd);
-    }
     mm_diag *diag = mm_diag_new(1000);
     if (!diag) {
         fputs("mentormatch: out of memory\n", stderr);

@@ -19,6 +19,7 @@
 #include "import.h"
 #include "match.h"
 #include "model.h"
+#include "recognition.h"
 #include "report.h"
 #include "schedule.h"
 #include "settings.h"
@@ -124,6 +125,7 @@ typedef struct run_ctx {
     double t[PHASE_COUNT];
     match_result *result;
     sched_result sched;
+    cJSON *recognition;
     mm_diag *diag;
 } run_ctx;
 
@@ -138,6 +140,7 @@ static int make_files(void *ctx, int64_t run_id, file_set *files)
     meta.threads = rc->result->threads;
     memcpy(meta.timings_ms, rc->t, sizeof meta.timings_ms);
     meta.diag = rc->diag;
+    meta.recognition = rc->recognition;
     return report_make_files(rc->result, &rc->sched, &meta, files);
 }
 
@@ -213,6 +216,16 @@ static int load_settings(const cli_options *o, mm_config *cfg, mm_diag *diag)
     return MM_OK;
 }
 
+/* Sessions scheduled for one pair of a track. */
+static int32_t pair_sessions(const sched_result *sc, const match_track *mt, const match_pair *p)
+{
+    int32_t n = 0;
+    for (size_t i = 0; i < sc->n_sessions; i++)
+        n += sc->sessions[i].track == mt->track && sc->sessions[i].learner == p->learner &&
+             sc->sessions[i].partner == p->partner;
+    return n;
+}
+
 /* Match the stored company, save the run, write the outputs. */
 static int match_and_save(run_ctx *c, store *s, const char *out)
 {
@@ -269,7 +282,8 @@ static int match_and_save(run_ctx *c, store *s, const char *out)
         for (size_t i = 0; i < mt->n_pairs; i++)
             pairs[np++] = (store_pair){track_name(t), m->emps[mt->pairs[i].learner].id,
                                        m->emps[mt->pairs[i].partner].id, mt->pairs[i].score,
-                                       mt->pairs[i].pinned};
+                                       mt->pairs[i].pinned,
+                                       pair_sessions(&c->sched, mt, mt->pairs + i)};
         for (size_t i = 0; i < mt->n_unmatched; i++)
             un[nu++] = (store_unmatched){track_name(t), m->emps[mt->unmatched[i].learner].id,
                                          reason_names[mt->unmatched[i].reason]};
@@ -282,6 +296,9 @@ static int match_and_save(run_ctx *c, store *s, const char *out)
     store_run run = {c->created_at, c->quarter, c->sha, config_text, r->threads, pairs, np,
                      un, nu, summary};
     c->t[PHASE_EXPORT] = now_ms() - t3; /* building the files is most of the export */
+    c->recognition = recognition_build(s, &c->cfg, c->quarter, c->diag, &rc);
+    if (!c->recognition)
+        goto free_run;
     progress(c->o, "writing the run");
     rc = store_save_run(s, &run, make_files, c, &run_id, &files, c->diag);
     if (rc == MM_OK && out)
@@ -300,6 +317,7 @@ done:
 
 static void run_ctx_free(run_ctx *c)
 {
+    cJSON_Delete(c->recognition);
     sched_free(&c->sched);
     match_free(c->result);
     mm_model_free(c->model);
@@ -591,6 +609,47 @@ int cmd_feedback(const cli_options *o, mm_diag *diag)
         rc = feedback_import(s, o->runs[0], o->input, &rows, diag);
     if (rc == MM_OK && !o->quiet)
         printf("feedback on %zu pairs of run %lld stored\n", rows, (long long)o->runs[0]);
+    store_close(s);
+    return rc;
+}
+
+int cmd_recognition(const cli_options *o, mm_diag *diag)
+{
+    store *s = NULL;
+    cJSON *rec = NULL;
+    char *md = NULL;
+    size_t len = 0;
+    mm_config cfg;
+    if (!o->db)
+        return cli_usage_error("%s", "recognition: --db FILE is required");
+    if (o->quarter && model_parse_quarter(o->quarter) < 0)
+        return cli_usage_error("recognition: --quarter: expected a quarter like 2027Q1, got \"%s\"",
+                               o->quarter);
+    int rc = load_settings(o, &cfg, diag);
+    if (rc == MM_OK)
+        rc = store_open(o->db, 1, &s, diag);
+    if (rc != MM_OK)
+        goto done;
+    rec = recognition_build(s, &cfg, o->quarter, diag, &rc);
+    if (!rec)
+        goto done;
+    if (!(md = recognition_markdown(rec, &cfg, &len))) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    if (o->out) {
+        file_set files = {0};
+        char *copy = strdup(md);
+        rc = copy ? fileset_add(&files, "recognition.md", copy, len) : MM_ENOMEM;
+        if (rc == MM_OK)
+            rc = fileset_write(o->out, &files, diag);
+        fileset_free(&files);
+    }
+    if (rc == MM_OK && !o->quiet)
+        fputs(md, stdout);
+done:
+    free(md);
+    cJSON_Delete(rec);
     store_close(s);
     return rc;
 }

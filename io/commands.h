@@ -21,6 +21,7 @@ typedef struct cli_options {
     const char *db;
     const char *mapping;
     const char *learner;
+    const char *quarter; /* recognition: "2027Q1" */
     int64_t runs[2];
     int n_runs;
     int threads; /* 0 = the configuration's, else OpenMP's default */
@@ -41,5 +42,6 @@ int cmd_explain(const cli_options *o, mm_diag *diag);
 int cmd_publish(const cli_options *o, mm_diag *diag);
 int cmd_diff(const cli_options *o, mm_diag *diag);
 int cmd_feedback(const cli_options *o, mm_diag *diag);
+int cmd_recognition(const cli_options *o, mm_diag *diag);
 
 #endif

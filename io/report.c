@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "fileio.h"
+#include "recognition.h"
 #include "settings.h"
 #include "tz.h"
 
@@ -385,6 +386,13 @@ cJSON *report_build(const match_result *r, const sched_result *sched, const repo
     add_unmatched(&b, root, r);
     add_supply(&b, root, r);
     add_fairness(&b, root, r);
+    if (meta->recognition) {
+        cJSON *rec = cJSON_Duplicate(meta->recognition, 1);
+        if (!rec || !cJSON_AddItemToObject(root, "recognition", rec)) {
+            cJSON_Delete(rec);
+            b.oom = true;
+        }
+    }
     add_warnings(&b, root, meta->diag);
     if (b.oom) {
         cJSON_Delete(root);
@@ -720,6 +728,10 @@ int report_make_files(const match_result *r, const sched_result *sched, const re
         goto fail;
     if (!(data = render_fairness_md(report, &len)) ||
         (rc = fileset_add(files, "fairness.md", data, len)) != MM_OK)
+        goto fail;
+    if (meta->recognition &&
+        (!(data = recognition_markdown(meta->recognition, r->cfg, &len)) ||
+         (rc = fileset_add(files, "recognition.md", data, len)) != MM_OK))
         goto fail;
     cJSON_Delete(report);
     return MM_OK;

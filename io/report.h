@@ -29,6 +29,7 @@ typedef struct report_meta {
     int threads;
     double timings_ms[PHASE_COUNT];
     const mm_diag *diag; /* its warnings go into the report */
+    const cJSON *recognition; /* the participation record, or NULL */
 } report_meta;
 
 /* The whole report as a new cJSON tree (owned by the caller), NULL on OOM. */

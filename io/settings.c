@@ -256,6 +256,65 @@ static void parse_fairness(parser *p, const cJSON *s, mm_config *c)
     }
 }
 
+static const char *const role_names[3] = {"mentor", "host", "learner"};
+
+static void parse_recognition(parser *p, const cJSON *s, mm_config *c)
+{
+    static const char *const keys[] = {"badges", "top_per_department", NULL};
+    known_keys(p, s, "$.recognition", keys);
+    get_int(p, s, "$.recognition", "top_per_department", 0, 100, &c->recognition.top);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, "badges");
+    if (!v)
+        return;
+    if (!cJSON_IsArray(v)) {
+        bad(p, "$.recognition.badges", "expected an array of badges");
+        return;
+    }
+    c->recognition.n_badges = 0;
+    int i = 0;
+    const cJSON *b;
+    cJSON_ArrayForEach(b, v)
+    {
+        char path[64];
+        snprintf(path, sizeof path, "$.recognition.badges[%d]", i++);
+        static const char *const bkeys[] = {"name", "role", "quarters", "sessions", NULL};
+        if (!cJSON_IsObject(b)) {
+            bad(p, path, "expected {\"name\", \"role\", \"quarters\" or \"sessions\"}");
+            continue;
+        }
+        if (c->recognition.n_badges == CONFIG_MAX_BADGES) {
+            bad(p, path, "more than %d badges", CONFIG_MAX_BADGES);
+            break;
+        }
+        known_keys(p, b, path, bkeys);
+        config_badge *d = &c->recognition.badges[c->recognition.n_badges];
+        memset(d, 0, sizeof *d);
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(b, "name");
+        const cJSON *role = cJSON_GetObjectItemCaseSensitive(b, "role");
+        if (!cJSON_IsString(name) || !name->valuestring[0] ||
+            strlen(name->valuestring) >= CONFIG_MAX_NAME) {
+            bad(p, path, "name: expected a badge name of 1..63 bytes");
+            continue;
+        }
+        d->role = -1;
+        for (int r = 0; r < 3 && cJSON_IsString(role); r++)
+            if (strcmp(role->valuestring, role_names[r]) == 0)
+                d->role = r;
+        if (d->role < 0) {
+            bad(p, path, "role: expected mentor, host or learner");
+            continue;
+        }
+        get_int(p, b, path, "quarters", 0, 1000, &d->quarters);
+        get_int(p, b, path, "sessions", 0, 100000, &d->sessions);
+        if (d->quarters == 0 && d->sessions == 0) {
+            bad(p, path, "expected a threshold: quarters or sessions above 0");
+            continue;
+        }
+        snprintf(d->name, sizeof d->name, "%s", name->valuestring);
+        c->recognition.n_badges++;
+    }
+}
+
 int settings_parse(const char *text, size_t len, const char *name, mm_config *cfg,
                    mm_diag *diag)
 {
@@ -267,8 +326,8 @@ int settings_parse(const char *text, size_t len, const char *name, mm_config *cf
         goto done;
     }
     static const char *const keys[] = {"quarter", "mentoring", "shadowing", "weights",
-                                       "objective", "fairness", "solver", "threads",
-                                       "seed", NULL};
+                                       "objective", "fairness", "solver", "recognition",
+                                       "threads", "seed", NULL};
     known_keys(&p, root, "$", keys);
     const cJSON *s;
     if ((s = section(&p, root, "quarter")))
@@ -281,6 +340,8 @@ int settings_parse(const char *text, size_t len, const char *name, mm_config *cf
         parse_weights(&p, s, &c);
     if ((s = section(&p, root, "fairness")))
         parse_fairness(&p, s, &c);
+    if ((s = section(&p, root, "recognition")))
+        parse_recognition(&p, s, &c);
     if ((s = section(&p, root, "solver"))) {
         static const char *const skeys[] = {"time_limit_s", "mip_gap", NULL};
         known_keys(&p, s, "$.solver", skeys);
@@ -381,6 +442,22 @@ cJSON *settings_to_json(const mm_config *c)
     cJSON *so = cJSON_AddObjectToObject(root, "solver");
     cJSON_AddNumberToObject(so, "time_limit_s", c->solver.time_limit_s);
     cJSON_AddNumberToObject(so, "mip_gap", c->solver.mip_gap);
+    cJSON *rec = cJSON_AddObjectToObject(root, "recognition");
+    cJSON *badges = cJSON_AddArrayToObject(rec, "badges");
+    for (int32_t i = 0; badges && i < c->recognition.n_badges; i++) {
+        cJSON *b = cJSON_CreateObject();
+        if (!b || !cJSON_AddItemToArray(badges, b)) {
+            cJSON_Delete(b);
+            break;
+        }
+        cJSON_AddStringToObject(b, "name", c->recognition.badges[i].name);
+        cJSON_AddStringToObject(b, "role", role_names[c->recognition.badges[i].role]);
+        if (c->recognition.badges[i].quarters)
+            cJSON_AddNumberToObject(b, "quarters", c->recognition.badges[i].quarters);
+        if (c->recognition.badges[i].sessions)
+            cJSON_AddNumberToObject(b, "sessions", c->recognition.badges[i].sessions);
+    }
+    cJSON_AddNumberToObject(rec, "top_per_department", c->recognition.top);
     cJSON_AddNumberToObject(root, "threads", c->threads);
     cJSON_AddNumberToObject(root, "seed", (double)c->seed);
     /* cJSON's adders return NULL on OOM and leave the tree consistent: check once */

@@ -102,6 +102,7 @@ static const char schema_sql[] =
     "  learner_id TEXT NOT NULL, partner_id TEXT NOT NULL,"
     "  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 1000),"
     "  pinned INTEGER NOT NULL CHECK (pinned IN (0, 1)),"
+    "  sessions INTEGER NOT NULL DEFAULT 0 CHECK (sessions >= 0),"
     "  PRIMARY KEY (run_id, track, learner_id, partner_id)) STRICT, WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS feedback("
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
@@ -660,8 +661,8 @@ int store_save_run(store *s, const store_run *run, store_files_fn make_files, vo
     }
     sqlite3_finalize(st);
     st = NULL;
-    if ((rc = prep(s, "INSERT INTO run_pairs(run_id, track, learner_id, partner_id, score, pinned)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st, diag)) != MM_OK)
+    if ((rc = prep(s, "INSERT INTO run_pairs(run_id, track, learner_id, partner_id, score, pinned,"
+                      " sessions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st, diag)) != MM_OK)
         goto done;
     for (size_t i = 0; i < run->n_pairs; i++) {
         const store_pair *p = &run->pairs[i];
@@ -671,6 +672,7 @@ int store_save_run(store *s, const store_run *run, store_files_fn make_files, vo
         bind_text(st, 4, p->partner_id);
         sqlite3_bind_int(st, 5, p->score);
         sqlite3_bind_int(st, 6, p->pinned ? 1 : 0);
+        sqlite3_bind_int(st, 7, p->sessions);
         if ((rc = step_reset(s, st, diag)) != MM_OK)
             goto done;
     }
@@ -862,6 +864,40 @@ done:
         rc = exec(s, "COMMIT", diag);
     if (rc != MM_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+int store_participation_each(store *s, const char *until, store_participation_fn fn, void *ctx,
+                             mm_diag *diag)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prep(s,
+                  "SELECT r.quarter, p.track, p.learner_id, p.partner_id,"
+                  " coalesce(dl.name, ''), coalesce(dp.name, ''), p.sessions,"
+                  " coalesce(f.sessions_attended, -1)"
+                  " FROM run_pairs p JOIN runs r ON r.id = p.run_id"
+                  " LEFT JOIN employees el ON el.id = p.learner_id"
+                  " LEFT JOIN departments dl ON dl.id = el.department_id"
+                  " LEFT JOIN employees ep ON ep.id = p.partner_id"
+                  " LEFT JOIN departments dp ON dp.id = ep.department_id"
+                  " LEFT JOIN feedback f ON f.run_id = p.run_id AND f.track = p.track"
+                  "  AND f.learner_id = p.learner_id AND f.partner_id = p.partner_id"
+                  " WHERE r.published = 1 AND (?1 = '' OR r.quarter <= ?1)"
+                  " ORDER BY r.quarter, p.track, p.learner_id, p.partner_id",
+                  &st, diag);
+    if (rc != MM_OK)
+        return rc;
+    bind_text(st, 1, until ? until : "");
+    int r;
+    while (rc == MM_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        store_participation p = {col_text(st, 0), col_text(st, 1), col_text(st, 2),
+                                 col_text(st, 3), col_text(st, 4), col_text(st, 5),
+                                 sqlite3_column_int(st, 6), sqlite3_column_int(st, 7)};
+        rc = fn(ctx, &p);
+    }
+    if (rc == MM_OK && r != SQLITE_DONE)
+        rc = db_error(s, diag, "read the participation record");
+    sqlite3_finalize(st);
     return rc;
 }
 

@@ -39,6 +39,7 @@ typedef struct store_pair {
     const char *track, *learner_id, *partner_id;
     int32_t score;
     int pinned;
+    int32_t sessions; /* sessions scheduled for the pair */
 } store_pair;
 
 typedef struct store_unmatched {
@@ -101,6 +102,22 @@ typedef struct store_feedback {
 /* Replaces the feedback of a run with rows, in one transaction. */
 int store_save_feedback(store *s, int64_t run_id, const store_feedback *rows, size_t n,
                         mm_diag *diag);
+
+/* One pair of a published run, for the participation record. */
+typedef struct store_participation {
+    const char *quarter; /* "2027Q1" */
+    const char *track;
+    const char *learner_id, *partner_id;
+    const char *learner_dept, *partner_dept; /* "" when no longer employed */
+    int32_t sessions;          /* scheduled */
+    int32_t attended;          /* from feedback; -1 when none */
+} store_participation;
+
+/* Calls fn for every pair of every published run of a quarter up to and
+   including `until` ("" for all), oldest quarter first. */
+typedef int (*store_participation_fn)(void *ctx, const store_participation *p);
+int store_participation_each(store *s, const char *until, store_participation_fn fn, void *ctx,
+                             mm_diag *diag);
 
 /* Calls fn for each run, newest first; fn gets id, created_at, quarter,
    status, published, summary_json. */
