@@ -281,16 +281,16 @@ char *recognition_markdown(const cJSON *rec, const mm_config *cfg, size_t *out_l
         cJSON_GetArraySize(people));
     for (int32_t b = 0; b < cfg->recognition.n_badges; b++) {
         const config_badge *bd = &cfg->recognition.badges[b];
-        put(&buf, &len, &cap, &oom, "\n## %s\n\n", bd->name);
+        put(&buf, &len, &cap, &oom, "\n## %s\n\nEarned with ", bd->name);
         if (bd->quarters)
-            put(&buf, &len, &cap, &oom, "At least %d quarter%s as %s", (int)bd->quarters,
-                bd->quarters == 1 ? "" : "s", role_keys[bd->role]);
+            put(&buf, &len, &cap, &oom, "at least %d quarter%s", (int)bd->quarters,
+                bd->quarters == 1 ? "" : "s");
         if (bd->quarters && bd->sessions)
             put(&buf, &len, &cap, &oom, " and ");
         if (bd->sessions)
-            put(&buf, &len, &cap, &oom, "%sat least %d sessions as %s", bd->quarters ? "" : "At ",
-                (int)bd->sessions, role_keys[bd->role]);
-        put(&buf, &len, &cap, &oom, ".\n\n");
+            put(&buf, &len, &cap, &oom, "at least %d session%s", (int)bd->sessions,
+                bd->sessions == 1 ? "" : "s");
+        put(&buf, &len, &cap, &oom, " as %s.\n\n", role_keys[bd->role]);
         int holders = 0;
         const cJSON *p;
         cJSON_ArrayForEach(p, people)
@@ -301,13 +301,16 @@ char *recognition_markdown(const cJSON *rec, const mm_config *cfg, size_t *out_l
                 if (!cJSON_IsString(x) || strcmp(x->valuestring, bd->name) != 0)
                     continue;
                 const cJSON *ro = cJSON_GetObjectItemCaseSensitive(p, role_keys[bd->role]);
-                put(&buf, &len, &cap, &oom, "%s %s (%s; %.0f quarters, %.0f sessions)",
-                    holders ? "," : "-", jstr(p, "employee_id"), jstr(p, "department"),
-                    jnum(ro, "quarters"), jnum(ro, "sessions"));
+                if (!holders)
+                    put(&buf, &len, &cap, &oom,
+                        "| employee | department | quarters | sessions |\n|---|---|---:|---:|\n");
+                put(&buf, &len, &cap, &oom, "| %s | %s | %.0f | %.0f |\n", jstr(p, "employee_id"),
+                    jstr(p, "department"), jnum(ro, "quarters"), jnum(ro, "sessions"));
                 holders++;
             }
         }
-        put(&buf, &len, &cap, &oom, holders ? "\n" : "Nobody yet.\n");
+        if (!holders)
+            put(&buf, &len, &cap, &oom, "Nobody yet.\n");
     }
     put(&buf, &len, &cap, &oom,
         "\n## Top contributors per department\n\nSessions as mentor and host.\n\n"
