@@ -136,7 +136,8 @@ static int on_row(void *ctx, const csvr_row *row)
     char *key = pair_key(v[FB_TRACK], v[FB_LEARNER], v[FB_PARTNER]);
     if (!key)
         return MM_ENOMEM;
-    char **found = bsearch(&key, c->pairs, c->n_pairs, sizeof *c->pairs, cmp_str);
+    char **found =
+        c->n_pairs ? bsearch(&key, c->pairs, c->n_pairs, sizeof *c->pairs, cmp_str) : NULL;
     free(key);
     if (!found) {
         mm_diag_error(c->diag, MM_EDATA, FB_FILE, line[FB_PARTNER], col[FB_PARTNER],
@@ -192,7 +193,8 @@ int feedback_import(store *s, int64_t run_id, const char *path, size_t *n_rows, 
     }
     if ((rc = store_run_pairs(s, run_id, add_pair, &c, diag)) != MM_OK)
         goto done;
-    qsort(c.pairs, c.n_pairs, sizeof *c.pairs, cmp_str);
+    if (c.n_pairs)
+        qsort(c.pairs, c.n_pairs, sizeof *c.pairs, cmp_str);
     c.pair_line = calloc(c.n_pairs + 1, sizeof *c.pair_line);
     if (!c.pair_line) {
         rc = MM_ENOMEM;

@@ -116,7 +116,8 @@ cJSON *recognition_build(store *s, const mm_config *cfg, const char *until, mm_d
     int rc = store_participation_each(s, until, on_pair, &f, diag);
     if (rc != MM_OK)
         goto done;
-    qsort(f.v, f.n, sizeof *f.v, cmp_fact);
+    if (f.n)
+        qsort(f.v, f.n, sizeof *f.v, cmp_fact);
     people = calloc(f.n + 1, sizeof *people);
     order = calloc(f.n + 1, sizeof *order);
     root = cJSON_CreateObject();
