@@ -63,11 +63,13 @@ static int on_pair(void *ctx, const store_participation *p)
     facts *f = ctx;
     bool mentoring = strcmp(p->track, "mentoring") == 0;
     snprintf(f->last_quarter, sizeof f->last_quarter, "%s", p->quarter);
+    /* a pair cannot have attended more sessions than it was given */
+    int32_t attended = p->attended > p->sessions ? p->sessions : p->attended;
     int rc = push(f, p->partner_id, p->partner_dept, p->quarter,
-                  mentoring ? ROLE_AS_MENTOR : ROLE_AS_HOST, p->sessions, p->attended);
+                  mentoring ? ROLE_AS_MENTOR : ROLE_AS_HOST, p->sessions, attended);
     if (rc == MM_OK)
         rc = push(f, p->learner_id, p->learner_dept, p->quarter, ROLE_AS_LEARNER, p->sessions,
-                  p->attended);
+                  attended);
     return rc;
 }
 
