@@ -40,6 +40,7 @@ PY
 "$bin" match --db "$db" --config "$tmp/q3.json" --out "$tmp/r3" --quiet
 "$bin" publish --db "$db" --run 3 --quiet
 "$bin" recognition --db "$db" --out "$tmp/rec" >/dev/null
+/usr/bin/python3 "$root/tests/e2e/check_report.py" "$tmp/r1/report.json" "$tmp/r2/report.json" "$tmp/r3/report.json"
 "$bin" recognition --db "$db" --quarter 2027Q1 --out "$tmp/rec1" >/dev/null
 
 python3 - "$tmp" <<'PY'
