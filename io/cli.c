@@ -34,6 +34,7 @@ static const char usage_text[] =
     "  publish --db FILE --run ID [--replace]             make a run the quarter's official one\n"
     "  explain --db FILE --learner ID [--run ID]          why this match, alternatives, or why none\n"
     "  recognition --db FILE [--quarter Q] [--out DIR]    participation record and badges\n"
+    "                                                     (badges from --config FILE)\n"
     "  feedback FILE --db FILE --run ID                   import feedback for a published run\n"
     "  diff --db FILE --run A --run B [--out DIR]         what changed between two runs\n"
     "\n"

@@ -199,7 +199,9 @@ static void print_summary(const run_ctx *c, int64_t run_id, const char *out)
         printf(" %s %.1f", report_phase_names[p], c->t[p]);
     printf("\n");
     if (out)
-        printf("  wrote report.json, schedule.csv, schedule.ics, unmatched.csv and fairness.md to %s\n", out);
+        printf("  wrote report.json, schedule.csv, schedule.ics, unmatched.csv, fairness.md and "
+               "recognition.md to %s\n",
+               out);
 }
 
 /* Settings: the defaults, the file (if given), then --threads. */
