@@ -218,14 +218,29 @@ static int load_settings(const cli_options *o, mm_config *cfg, mm_diag *diag)
     return MM_OK;
 }
 
-/* Sessions scheduled for one pair of a track. */
-static int32_t pair_sessions(const sched_result *sc, const match_track *mt, const match_pair *p)
+/* Adds each scheduled session to its pair: pairs holds the tracks' pairs in
+   order, each track's sorted by learner then partner as match_track keeps them. */
+static void count_sessions(const match_result *r, const sched_result *sc, store_pair *pairs)
 {
-    int32_t n = 0;
-    for (size_t i = 0; i < sc->n_sessions; i++)
-        n += sc->sessions[i].track == mt->track && sc->sessions[i].learner == p->learner &&
-             sc->sessions[i].partner == p->partner;
-    return n;
+    size_t first[TRACK_COUNT + 1] = {0};
+    for (int t = 0; t < TRACK_COUNT; t++)
+        first[t + 1] = first[t] + r->t[t].n_pairs;
+    for (size_t i = 0; i < sc->n_sessions; i++) {
+        const sched_session *x = &sc->sessions[i];
+        const match_track *mt = &r->t[x->track];
+        size_t lo = 0, hi = mt->n_pairs;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            const match_pair *p = &mt->pairs[mid];
+            if (p->learner < x->learner || (p->learner == x->learner && p->partner < x->partner))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < mt->n_pairs && mt->pairs[lo].learner == x->learner &&
+            mt->pairs[lo].partner == x->partner)
+            pairs[first[x->track] + lo].sessions++;
+    }
 }
 
 /* Match the stored company, save the run, write the outputs. */
@@ -284,12 +299,12 @@ static int match_and_save(run_ctx *c, store *s, const char *out)
         for (size_t i = 0; i < mt->n_pairs; i++)
             pairs[np++] = (store_pair){track_name(t), m->emps[mt->pairs[i].learner].id,
                                        m->emps[mt->pairs[i].partner].id, mt->pairs[i].score,
-                                       mt->pairs[i].pinned,
-                                       pair_sessions(&c->sched, mt, mt->pairs + i)};
+                                       mt->pairs[i].pinned, 0};
         for (size_t i = 0; i < mt->n_unmatched; i++)
             un[nu++] = (store_unmatched){track_name(t), m->emps[mt->unmatched[i].learner].id,
                                          reason_names[mt->unmatched[i].reason]};
     }
+    count_sessions(r, &c->sched, pairs);
     snprintf(summary, sizeof summary,
              "{\"employees\":%zu,\"matched_mentoring\":%zu,\"learners_mentoring\":%zu,"
              "\"shadow_sessions\":%zu}",
@@ -450,28 +465,54 @@ static double jnum(const cJSON *o, const char *key)
     return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/* The report.json of a stored run (id <= 0: the newest), parsed; *found is its id. */
+static int load_report(store *s, int64_t id, int64_t *found, cJSON **out, mm_diag *diag)
+{
+    file_set files = {0};
+    *out = NULL;
+    int rc = store_run_files(s, id, found, &files, diag);
+    if (rc == MM_OK) {
+        const struct file_set_entry *rj = fileset_find(&files, "report.json");
+        *out = rj ? cJSON_ParseWithLength(rj->data, rj->len) : NULL;
+        if (!*out)
+            rc = mm_diag_error(diag, MM_EINTERNAL, NULL, 0, 0, "run %lld: unreadable report",
+                               (long long)*found);
+    }
+    fileset_free(&files);
+    return rc;
+}
+
+/* Writes one file of text into the folder out, atomically. */
+static int write_one(const char *out, const char *name, const char *text, size_t len,
+                     mm_diag *diag)
+{
+    file_set files = {0};
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return MM_ENOMEM;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    int rc = fileset_add(&files, name, copy, len);
+    if (rc == MM_OK)
+        rc = fileset_write(out, &files, diag);
+    fileset_free(&files);
+    return rc;
+}
+
 /* explain: from the stored report, the learner's partners with their
    features, the alternatives, or why none. */
 int cmd_explain(const cli_options *o, mm_diag *diag)
 {
     store *s = NULL;
-    file_set files = {0};
     cJSON *report = NULL;
     int64_t id = 0;
     if (!o->db || !o->learner)
         return cli_usage_error("%s", "explain: --db FILE and --learner ID are required");
     int rc = store_open(o->db, 1, &s, diag);
     if (rc == MM_OK)
-        rc = store_run_files(s, o->n_runs ? o->runs[0] : 0, &id, &files, diag);
+        rc = load_report(s, o->n_runs ? o->runs[0] : 0, &id, &report, diag);
     if (rc != MM_OK)
         goto done;
-    const struct file_set_entry *rj = fileset_find(&files, "report.json");
-    report = rj ? cJSON_ParseWithLength(rj->data, rj->len) : NULL;
-    if (!report) {
-        rc = mm_diag_error(diag, MM_EINTERNAL, NULL, 0, 0, "run %lld: unreadable report",
-                           (long long)id);
-        goto done;
-    }
     printf("learner %s in run %lld\n", o->learner, (long long)id);
     int found = 0;
     const cJSON *it;
@@ -511,7 +552,6 @@ int cmd_explain(const cli_options *o, mm_diag *diag)
                            "learner %s is not a learner in run %lld", o->learner, (long long)id);
 done:
     cJSON_Delete(report);
-    fileset_free(&files);
     store_close(s);
     return rc;
 }
@@ -537,24 +577,6 @@ int cmd_publish(const cli_options *o, mm_diag *diag)
     return rc;
 }
 
-/* The report.json of a stored run, parsed. */
-static int load_report(store *s, int64_t id, cJSON **out, mm_diag *diag)
-{
-    file_set files = {0};
-    int64_t found = 0;
-    *out = NULL;
-    int rc = store_run_files(s, id, &found, &files, diag);
-    if (rc == MM_OK) {
-        const struct file_set_entry *rj = fileset_find(&files, "report.json");
-        *out = rj ? cJSON_ParseWithLength(rj->data, rj->len) : NULL;
-        if (!*out)
-            rc = mm_diag_error(diag, MM_EINTERNAL, NULL, 0, 0, "run %lld: unreadable report",
-                               (long long)id);
-    }
-    fileset_free(&files);
-    return rc;
-}
-
 int cmd_diff(const cli_options *o, mm_diag *diag)
 {
     store *s = NULL;
@@ -563,32 +585,19 @@ int cmd_diff(const cli_options *o, mm_diag *diag)
     if (!o->db || o->n_runs != 2)
         return cli_usage_error("%s", "diff: --db FILE --run A --run B are required");
     int rc = store_open(o->db, 1, &s, diag);
+    int64_t found = 0;
     if (rc == MM_OK)
-        rc = load_report(s, o->runs[0], &a, diag);
+        rc = load_report(s, o->runs[0], &found, &a, diag);
     if (rc == MM_OK)
-        rc = load_report(s, o->runs[1], &b, diag);
+        rc = load_report(s, o->runs[1], &found, &b, diag);
     if (rc != MM_OK)
         goto done;
-    if (!(d = diff_reports(a, b)) || !(text = cJSON_Print(d))) {
+    if (!(d = diff_reports(a, b)) || !(text = report_render(d))) {
         rc = MM_ENOMEM;
         goto done;
     }
-    if (o->out) {
-        file_set files = {0};
-        size_t len = strlen(text);
-        char *copy = malloc(len + 2);
-        if (!copy) {
-            rc = MM_ENOMEM;
-            goto done;
-        }
-        memcpy(copy, text, len);
-        copy[len] = '\n';
-        copy[len + 1] = '\0';
-        rc = fileset_add(&files, "diff.json", copy, len + 1);
-        if (rc == MM_OK)
-            rc = fileset_write(o->out, &files, diag);
-        fileset_free(&files);
-    }
+    if (o->out)
+        rc = write_one(o->out, "diff.json", text, strlen(text), diag);
     if (rc == MM_OK && !o->quiet)
         diff_print(stdout, d);
 done:
@@ -639,14 +648,8 @@ int cmd_recognition(const cli_options *o, mm_diag *diag)
         rc = MM_ENOMEM;
         goto done;
     }
-    if (o->out) {
-        file_set files = {0};
-        char *copy = strdup(md);
-        rc = copy ? fileset_add(&files, "recognition.md", copy, len) : MM_ENOMEM;
-        if (rc == MM_OK)
-            rc = fileset_write(o->out, &files, diag);
-        fileset_free(&files);
-    }
+    if (o->out)
+        rc = write_one(o->out, "recognition.md", md, len, diag);
     if (rc == MM_OK && !o->quiet)
         fputs(md, stdout);
 done:
