@@ -58,7 +58,7 @@ run: deps
 	$(BIN)/mentormatch run $(SAMPLE) --config $(SAMPLE)/config.json --out out/acme
 
 test: deps
-	@$(MAKE) --no-print-directory all $(TEST_BIN)
+	@$(MAKE) --no-print-directory all $(TEST_BIN) $(TEST_EXTRA)
 	@sh tests/run.sh $(BUILD) $(BIN)
 
 check: deps
@@ -68,5 +68,9 @@ check: deps
 
 clean:
 	rm -rf build build-asan bin out
+
+# Further targets (bench, fuzz, coverage, reliability tests), one file each;
+# a file may add binaries that `make test` builds to TEST_EXTRA.
+include $(sort $(wildcard mk/*.mk))
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/io/cli.d $(BUILD)/bench/gen.d $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
