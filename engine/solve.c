@@ -7,7 +7,7 @@
  *   columns  x_a in [0,1] per arc (fixed at 1 when pinned, at 0 when the
  *            learner has no capacity); per learner l with arcs and capacity
  *            k_l > 0: y_l in [0,1] (its first unit of flow) and, when
- *            K_l = min(k_l, arcs of l) >= 2, z_l in [0, K_l - 1] (the rest);
+ *            K_l = min(k_l, arcs of l) >= 2 (k_l when pairs were pruned), z_l in [0, K_l - 1];
  *   rows     learner l:  y_l + z_l - sum_{a of l} x_a = 0
  *            partner p:  sum_{a of p} x_a <= cap_p
  *
@@ -73,6 +73,7 @@
 
 #include <glpk.h>
 
+#include "flow.h"
 #include "solve.h"
 
 enum { MAX_STAGES = 3 };
@@ -121,6 +122,7 @@ typedef struct solver {
     /* column generation (LP): an arc not active is fixed at 0 until its
        reduced cost says it would improve the stage; dead ones cannot */
     uint8_t *active, *dead; /* per arc */
+    bool all_active;        /* every arc from the start (certifying a given basis) */
     double *rdual;          /* per row, 1-based, scratch */
 
     /* the solution */
@@ -573,7 +575,9 @@ static int layout(solver *s)
         while (b < p->n_arcs && p->arcs[b].learner == l)
             pdeg[p->arcs[b++].partner]++;
         if (p->learner_cap[l] > 0) {
-            int32_t k = p->learner_cap[l] < (int32_t)(b - a) ? p->learner_cap[l] : (int32_t)(b - a);
+            /* K = min(capacity, pairs); with pairs left out (pruned), the capacity */
+            int32_t pairs = p->pruned_bound && p->pruned_bound[l] >= 0 ? INT32_MAX : (int32_t)(b - a);
+            int32_t k = p->learner_cap[l] < pairs ? p->learner_cap[l] : pairs;
             s->lrow[l] = ++row;
             s->ycol[l] = ++col;
             s->zcap[l] = k - 1;
@@ -706,7 +710,7 @@ static int choose_active(solver *s, bool all)
         m = b - a;
         keep = p->start_arcs > 0 ? (size_t)p->start_arcs
                                  : (size_t)p->learner_cap[l] * ACTIVE_PER_UNIT + ACTIVE_EXTRA;
-        if (all || m <= keep) {
+        if (all || s->all_active || m <= keep) {
             memset(s->active + a, 1, m);
         } else {
             for (size_t i = 0; i < m; i++)
@@ -1391,6 +1395,105 @@ static void fill_result(const solver *s, solve_result *r, const char *method)
         r->gap = 0;
 }
 
+/* GLPK's basis from the network's spanning tree (flow.h: the same variables). */
+static void set_basis(solver *s, const flow_net *f, const uint8_t *tree)
+{
+    const solve_problem *p = s->p;
+    const netsimplex *ns = &f->ns;
+    for (size_t e = 0; e < p->n_emps; e++) {
+        if (s->lrow[e] && row_ok(s, s->lrow[e]))
+            glp_set_row_stat(s->lp, s->lrow[e], GLP_NS);
+        if (s->prow[e] && row_ok(s, s->prow[e]) && f->sarc[e] >= 0)
+            glp_set_row_stat(s->lp, s->prow[e], tree[f->sarc[e]] ? GLP_BS : GLP_NU);
+        if (s->ycol[e] && col_ok(s, s->ycol[e]) && f->yarc[e] >= 0) {
+            int32_t k = f->yarc[e];
+            glp_set_col_stat(s->lp, s->ycol[e], tree[k] ? GLP_BS : ns->flow[k] ? GLP_NU : GLP_NL);
+        }
+        if (s->zcol[e] && col_ok(s, s->zcol[e]) && f->zarc[e] >= 0) {
+            int32_t k = f->zarc[e];
+            glp_set_col_stat(s->lp, s->zcol[e], tree[k] ? GLP_BS : ns->flow[k] ? GLP_NU : GLP_NL);
+        }
+    }
+    for (size_t a = 0; a < p->n_arcs; a++) {
+        int32_t k = f->xarc[a];
+        int st = k < 0                          ? GLP_NS
+                 : tree[k]                      ? GLP_BS
+                 : p->pinned && p->pinned[a]    ? GLP_NS
+                 : ns->flow[k]                  ? GLP_NU
+                                                : GLP_NL;
+        if (col_ok(s, (int)a + 1))
+            glp_set_col_stat(s->lp, (int)a + 1, st);
+    }
+}
+
+/*
+ * Our network simplex, then GLPK's proof from its tree. *used is false when
+ * the network cannot hold the problem's weights (GLPK alone then solves
+ * it). With learners whose pruned pairs are not ruled out, r lists them and
+ * nothing else is done.
+ */
+static int network_path(solver *s, solve_result *r, bool *used)
+{
+    const solve_problem *p = s->p;
+    flow_net f;
+    uint8_t *tree = NULL;
+    int64_t nl, nx, sc;
+    int rc = flow_build(&f, p);
+    *used = false;
+    if (rc == MM_EINTERNAL)
+        return MM_OK;
+    if (rc)
+        return rc;
+    *used = true;
+    if (flow_solve(&f) != MM_OK) {
+        rc = mm_diag_error(s->diag, MM_ESOLVER, NULL, 0, 0,
+                           "network simplex: no optimum passing its check");
+        goto done;
+    }
+    r->pivots = f.ns.pivots;
+    r->uncertified = malloc((p->n_emps ? p->n_emps : 1) * sizeof *r->uncertified);
+    tree = malloc(f.ns.n_arcs ? f.ns.n_arcs : 1);
+    if (!r->uncertified || !tree) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    r->n_uncertified = flow_uncertified(&f, r->uncertified);
+    if (r->n_uncertified)
+        goto done;
+    flow_solution(&f, s->chosen, &nl, &nx, &sc);
+    if (p->no_certify) {
+        s->learners = nl, s->sessions = nx, s->score = sc;
+        s->score_obj = s->score_bound = (double)sc;
+        s->proven = true;
+        fill_result(s, r, "network-simplex");
+        goto done;
+    }
+    if ((rc = flow_tree_arcs(&f, tree)) != MM_OK) {
+        rc = mm_diag_error(s->diag, MM_EINTERNAL, NULL, 0, 0, "network simplex: a broken tree");
+        goto done;
+    }
+    s->all_active = true;
+    if ((rc = build(s, false)) != MM_OK)
+        goto done;
+    set_basis(s, &f, tree);
+    if ((rc = lp_stages(s, false)) != MM_OK)
+        goto done;
+    if (s->learners != nl || s->sessions != nx || s->score != sc) {
+        rc = mm_diag_error(s->diag, MM_ESOLVER, NULL, 0, 0,
+                           "the network optimum (%lld learners, %lld pairs, score %lld) and"
+                           " GLPK's (%lld, %lld, %lld) differ",
+                           (long long)nl, (long long)nx, (long long)sc, (long long)s->learners,
+                           (long long)s->sessions, (long long)s->score);
+        goto done;
+    }
+    fill_result(s, r, s->integral ? "network-simplex+glpk-simplex" : "glpk-simplex+intopt");
+done:
+    s->all_active = false;
+    free(tree);
+    flow_free(&f);
+    return rc;
+}
+
 /* The whole solve: the LP, then, when it is not fair, the MIP. */
 static int job_solve(solver *s, void *arg)
 {
@@ -1398,13 +1501,21 @@ static int job_solve(solver *s, void *arg)
     int rc;
     mip_outcome out = {false};
 
-    rc = build(s, false);
-    if (rc)
-        goto done;
-    rc = lp_stages(s, true);
-    if (rc)
-        goto done;
-    fill_result(s, r, s->integral ? "glpk-simplex" : "glpk-simplex+intopt");
+    bool solved = false;
+    if (s->p->method == SOLVE_AUTO) {
+        rc = network_path(s, r, &solved);
+        if (rc || r->n_uncertified || (solved && s->p->no_certify))
+            goto done;
+    }
+    if (!solved) {
+        rc = build(s, false);
+        if (rc)
+            goto done;
+        rc = lp_stages(s, true);
+        if (rc)
+            goto done;
+        fill_result(s, r, s->integral ? "glpk-simplex" : "glpk-simplex+intopt");
+    }
     r->unfair_learners = s->learners;
     r->unfair_total_score = s->score;
     if (s->dual && r->partner_dual)
@@ -1587,6 +1698,7 @@ void solve_result_free(solve_result *r)
         return;
     free(r->chosen);
     free(r->partner_dual);
+    free(r->uncertified);
     memset(r, 0, sizeof *r);
 }
 
@@ -1623,6 +1735,41 @@ done:
         solver_free(&s);
     if (rc == MM_ENOMEM)
         mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
+    return rc;
+}
+
+/* Slot values on the network (flow_slot_values); a value the pruned pairs
+   leave open is reported as 0. MM_EINTERNAL: the network cannot hold p. */
+static int slots_network(const solve_problem *p, const int32_t *partners, size_t n,
+                         int64_t *extra_learners, int64_t *score_gain, mm_diag *diag)
+{
+    flow_net f;
+    int32_t *open = NULL;
+    uint8_t *certified = NULL;
+    int rc = flow_build(&f, p);
+    if (rc)
+        return rc;
+    open = malloc((p->n_emps ? p->n_emps : 1) * sizeof *open);
+    certified = malloc(n ? n : 1);
+    if (!open || !certified) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    if (flow_solve(&f) != MM_OK) {
+        rc = mm_diag_error(diag, MM_ESOLVER, NULL, 0, 0,
+                           "network simplex: no optimum passing its check");
+        goto done;
+    }
+    if (flow_uncertified(&f, open) > 0) /* no proven base: no values */
+        goto done;
+    rc = flow_slot_values(&f, partners, n, extra_learners, score_gain, certified);
+    if (rc != MM_OK)
+        rc = mm_diag_error(diag, rc == MM_ENOMEM ? MM_ENOMEM : MM_ESOLVER, NULL, 0, 0,
+                           "network simplex: a slot value without an optimum");
+done:
+    free(open);
+    free(certified);
+    flow_free(&f);
     return rc;
 }
 
@@ -1663,6 +1810,12 @@ int solve_slot_values(const solve_problem *p, const int32_t *partners, size_t n,
     inited = true;
     if (rc)
         goto done;
+    if (!s.any_fair && p->method == SOLVE_AUTO) {
+        rc = slots_network(p, partners, n, extra_learners, score_gain, diag);
+        if (rc != MM_EINTERNAL)
+            goto done;
+        rc = MM_OK; /* weights too large for the network: GLPK below */
+    }
     if (!s.any_fair) {
         slot_job job = {partners, n, extra_learners, score_gain};
         rc = guarded(&s, job_slots_lp, &job);

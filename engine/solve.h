@@ -1,14 +1,20 @@
 /*
- * solve.h - the exact pairing optimum of one track, with GLPK.
+ * solve.h - the exact pairing optimum of one track, certified by GLPK.
  *
  * Only solve.c includes glpk.h. The problem is a bipartite b-matching
  * (learners x partners, learner and partner capacities, pinned arcs forced
- * to 1), solved as the LP of its flow graph with glp_simplex (the matrix is
- * totally unimodular; the solution is checked to be integral) or, with
- * fairness constraints, as a MIP with glp_intopt. Lexicographic objectives
- * are solved in stages: each stage keeps the optimum of the one before.
- * "participation": learners, then sessions (shadowing), then score;
- * "score": score, then learners, then sessions as tie-breaks.
+ * to 1): the LP of its flow graph (the matrix is totally unimodular; the
+ * solution is checked to be integral) or, with fairness constraints, a MIP
+ * solved with glp_intopt. Lexicographic objectives: "participation":
+ * learners, then sessions (shadowing), then score; "score": score, then
+ * learners, then sessions as tie-breaks.
+ *
+ * By default (SOLVE_AUTO) our network simplex (flow.h) finds the optimum
+ * and its spanning tree, which is an optimal basis of the LP; GLPK's
+ * simplex then starts from that basis and proves every stage optimal (in
+ * no or few pivots), so the report carries GLPK's status and duals. With
+ * SOLVE_GLPK, GLPK's simplex alone solves the LP from its standard basis.
+ * Either way each stage keeps the optimum of the one before.
  *
  * Each call frees the calling thread's GLPK environment before it returns
  * (no other module may hold GLPK objects across a call; none includes glpk.h).
@@ -16,6 +22,7 @@
 #ifndef MM_SOLVE_H
 #define MM_SOLVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,11 +56,23 @@ typedef struct solve_problem {
        the duals price the rest in (0 = automatic). The optimum does not depend
        on it; tests set 1 to make pricing do all the work. */
     int32_t start_arcs;
+    int32_t method;         /* SOLVE_AUTO or SOLVE_GLPK */
+    /* Pruned pairs: per employee, the best score among the learner's eligible
+       pairs left out of arcs, -1 when none; NULL when nothing was left out.
+       The optimum is over all eligible pairs only when the solve certifies
+       that no left-out pair could improve it (solve_result.n_uncertified). */
+    const int32_t *pruned_bound;
+    /* Benchmarks only: SOLVE_AUTO stops after the network simplex, without
+       GLPK's proof (method "network-simplex"). */
+    bool no_certify;
 } solve_problem;
+
+enum { SOLVE_AUTO = 0, SOLVE_GLPK = 1 };
 
 typedef struct solve_result {
     uint8_t *chosen;        /* per arc, 1 when in the optimum; malloc'd, owned here */
-    char method[64];        /* "glpk-simplex", "glpk-intopt" (fairness MIP),
+    char method[64];        /* "network-simplex+glpk-simplex" (ours, certified by
+                               GLPK), "glpk-simplex", "glpk-intopt" (fairness MIP),
                                "glpk-simplex+intopt" (fractional LP, never seen) or
                                "none (no eligible pairs)" */
     char status[16];        /* "optimal", "feasible" (MIP: a stage not proven within
@@ -71,6 +90,12 @@ typedef struct solve_result {
     /* The optimum without the fairness constraints (the price of fairness);
        equal to learners and total_score when they did not bind or n_fair = 0. */
     int64_t unfair_learners, unfair_total_score;
+    /* Learners whose pruned pairs the optimum's duals do not rule out (employee
+       indices, ascending); when n_uncertified > 0 nothing else is filled: give
+       them their left-out pairs and solve again. */
+    int32_t *uncertified;
+    size_t n_uncertified;
+    uint64_t pivots;         /* the network simplex's */
 } solve_result;
 
 /*

@@ -285,43 +285,56 @@ static void check_against_brute_force(int32_t track, objective obj, int fairness
         int64_t bl = 0, bs = 0, bsc = 0;
         int feasible = brute_force(in, &bl, &bs, &bsc);
         mm_diag *d = mm_diag_new(10);
-        /* each instance twice: as it comes, and with the LP starting from one
-           arc per learner so that pricing has to find the rest */
-        for (int start = 0; start < 2; start++) {
+        /* each instance four ways: our network simplex certified by GLPK;
+           GLPK alone as it comes, and with the LP starting from one arc per
+           learner so that pricing has to find the rest; the network simplex
+           alone (no GLPK proof) */
+        for (int way = 0; way < 4; way++) {
             solve_result r;
+            int start = way == 2;
+            if (way == 3 && fairness) /* fairness needs GLPK's MIP */
+                continue;
+            in->prob.method = way == 1 || way == 2 ? SOLVE_GLPK : SOLVE_AUTO;
             in->prob.start_arcs = start;
+            in->prob.no_certify = way == 3;
             int rc = solve_track(&in->prob, &r, d);
             if (!feasible) {
                 /* only fairness with pins can make the problem infeasible */
                 assert_true(fairness);
                 assert_int_equal(rc, MM_EDATA);
                 assert_string_equal(r.status, "infeasible");
-                infeasible += start == 0;
+                infeasible += way == 0;
             } else {
                 if (rc != MM_OK)
                     fail_msg("instance %d: rc %d (%s)", it, rc,
                              mm_diag_size(d) ? mm_diag_message(d, 0) : "");
                 assert_string_equal(r.status, "optimal");
                 if (r.learners != bl || r.sessions != bs || r.total_score != bsc)
-                    fail_msg("instance %d (seed %llu, start_arcs %d): solver (%lld, %lld, %lld),"
+                    fail_msg("instance %d (seed %llu, way %d): solver (%lld, %lld, %lld),"
                              " brute force (%lld, %lld, %lld)",
-                             it, (unsigned long long)seed, start, (long long)r.learners,
+                             it, (unsigned long long)seed, way, (long long)r.learners,
                              (long long)r.sessions, (long long)r.total_score, (long long)bl,
                              (long long)bs, (long long)bsc);
                 check_consistent(in, &r);
                 assert_true(r.gap == 0.0);
                 assert_true(r.objective == (double)r.total_score);
-                mip += start == 0 && strcmp(r.method, "glpk-intopt") == 0;
+                mip += way == 0 && strcmp(r.method, "glpk-intopt") == 0;
                 if (!fairness && in->n_arcs > 0) {
-                    assert_string_equal(r.method, "glpk-simplex");
+                    static const char *const methods[] = {
+                        "network-simplex+glpk-simplex", "glpk-simplex", "glpk-simplex",
+                        "network-simplex"};
+                    assert_string_equal(r.method, methods[way]);
                     assert_non_null(r.partner_dual);
                 }
+                if (way == 3) /* no GLPK: no duals, and the fairness check is skipped */
+                    goto next;
                 /* the price of fairness: the unconstrained optimum is never worse */
                 if (obj == OBJECTIVE_PARTICIPATION)
                     assert_true(r.unfair_learners >= r.learners);
                 else
                     assert_true(r.unfair_total_score >= r.total_score);
             }
+        next:
             solve_result_free(&r);
         }
         mm_diag_free(d);
@@ -373,6 +386,123 @@ static void test_brute_fair_shadowing(void **state)
     check_against_brute_force(TRACK_SHADOWING, OBJECTIVE_SCORE, 1, 300, 24);
 }
 
+/*
+ * Pruning certified by duals: each learner keeps only its best 1 or 2 pairs
+ * (pins always), with the best left-out score as its bound. Learners the
+ * duals cannot clear get all their pairs back, and the solve repeats. The
+ * final optimum must be the brute-force optimum over every pair; and both
+ * outcomes (cleared at once, pairs given back) must occur.
+ */
+static void check_pruned(int32_t track, objective obj, int count, uint64_t seed)
+{
+    int cleared = 0, given_back = 0;
+    rng_state = seed;
+    for (int it = 0; it < count; it++) {
+        inst *in = malloc(sizeof *in);
+        assert_non_null(in);
+        random_instance(in, track, obj);
+        int64_t bl = 0, bs = 0, bsc = 0;
+        assert_true(brute_force(in, &bl, &bs, &bsc));
+        int keep[MAX_E], bound[MAX_E];
+        uint8_t full[MAX_E] = {0};
+        for (int l = 0; l < in->nl; l++)
+            keep[l] = 1 + rnd(2);
+        bool pruned_any = false;
+        for (int round = 0; round <= in->nl; round++) {
+            /* the kept pairs: pins, then best scores (ties: lower partner) */
+            candidate arcs[MAX_A];
+            uint8_t pinned[MAX_A], kept[MAX_A] = {0};
+            size_t map[MAX_A], n = 0;
+            for (int l = 0; l < in->nl; l++) {
+                bound[l] = -1;
+                for (int k = 0; k < (full[l] ? MAX_P : keep[l]); k++) {
+                    ptrdiff_t best = -1;
+                    for (size_t a = 0; a < in->n_arcs; a++) {
+                        const candidate *c = &in->arcs[a];
+                        if (c->learner != l || kept[a])
+                            continue;
+                        if (best < 0 || in->pinned[a] > in->pinned[best] ||
+                            (in->pinned[a] == in->pinned[best] &&
+                             c->score > in->arcs[best].score))
+                            best = (ptrdiff_t)a;
+                    }
+                    if (best >= 0)
+                        kept[best] = 1;
+                }
+                for (size_t a = 0; a < in->n_arcs; a++) {
+                    const candidate *c = &in->arcs[a];
+                    if (c->learner != l)
+                        continue;
+                    if (in->pinned[a] && !kept[a])
+                        kept[a] = 1;
+                    if (!kept[a] && c->score > bound[l])
+                        bound[l] = c->score;
+                }
+            }
+            for (size_t a = 0; a < in->n_arcs; a++) {
+                if (kept[a]) {
+                    map[n] = a;
+                    pinned[n] = in->pinned[a];
+                    arcs[n++] = in->arcs[a];
+                }
+            }
+            for (int q = 0; q < in->np; q++)
+                bound[in->nl + q] = -1;
+            pruned_any = pruned_any || n < in->n_arcs;
+            solve_problem p = in->prob;
+            p.arcs = arcs;
+            p.n_arcs = n;
+            p.pinned = pinned;
+            p.pruned_bound = bound;
+            solve_result r;
+            mm_diag *d = mm_diag_new(10);
+            assert_int_equal(solve_track(&p, &r, d), MM_OK);
+            mm_diag_free(d);
+            if (r.n_uncertified > 0) {
+                for (size_t i = 0; i < r.n_uncertified; i++) {
+                    assert_true(bound[r.uncertified[i]] >= 0);
+                    full[r.uncertified[i]] = 1;
+                }
+                given_back++;
+                solve_result_free(&r);
+                continue;
+            }
+            if (r.learners != bl || r.sessions != bs || r.total_score != bsc)
+                fail_msg("instance %d round %d: pruned solve (%lld, %lld, %lld),"
+                         " brute force (%lld, %lld, %lld)",
+                         it, round, (long long)r.learners, (long long)r.sessions,
+                         (long long)r.total_score, (long long)bl, (long long)bs, (long long)bsc);
+            solve_result full_r = {0};
+            full_r.chosen = calloc(in->n_arcs + 1, 1);
+            assert_non_null(full_r.chosen);
+            for (size_t i = 0; i < n; i++)
+                full_r.chosen[map[i]] = r.chosen[i];
+            full_r.learners = r.learners;
+            full_r.sessions = r.sessions;
+            full_r.total_score = r.total_score;
+            check_consistent(in, &full_r);
+            free(full_r.chosen);
+            cleared += round == 0 && n < in->n_arcs;
+            solve_result_free(&r);
+            break;
+        }
+        free(in);
+    }
+    print_message("pruned: %d of %d cleared at once, %d rounds gave pairs back\n", cleared,
+                  count, given_back);
+    assert_true(cleared > count / 20);
+    assert_true(given_back > count / 20);
+}
+
+static void test_pruned(void **state)
+{
+    (void)state;
+    check_pruned(TRACK_MENTORING, OBJECTIVE_PARTICIPATION, 400, 31);
+    check_pruned(TRACK_MENTORING, OBJECTIVE_SCORE, 400, 32);
+    check_pruned(TRACK_SHADOWING, OBJECTIVE_PARTICIPATION, 400, 33);
+    check_pruned(TRACK_SHADOWING, OBJECTIVE_SCORE, 400, 34);
+}
+
 /* Slot values equal the difference to a from-scratch solve with the capacity raised. */
 static void check_slots(int32_t track, objective obj, int fairness, int count, uint64_t seed)
 {
@@ -384,6 +514,7 @@ static void check_slots(int32_t track, objective obj, int fairness, int count, u
         if (fairness)
             add_fairness(in);
         in->prob.start_arcs = it % 2; /* odd rounds: pricing does the work */
+        in->prob.method = it % 4 == 3 ? SOLVE_GLPK : SOLVE_AUTO;
         mm_diag *d = mm_diag_new(10);
         solve_result base;
         int rc = solve_track(&in->prob, &base, d);
@@ -626,7 +757,7 @@ static void test_fairness_by_hand(void **state)
     /* a ratio of 0.5 allows the unconstrained optimum, solved as an LP */
     p.min_impact_ratio = 0.5;
     assert_int_equal(solve_track(&p, &r, d), MM_OK);
-    assert_string_equal(r.method, "glpk-simplex");
+    assert_string_equal(r.method, "network-simplex+glpk-simplex");
     assert_int_equal(r.learners, 3);
     solve_result_free(&r);
     /* groups below min_group_size are not constrained */
@@ -714,6 +845,7 @@ int main(void)
         cmocka_unit_test(test_brute_shadowing_score),
         cmocka_unit_test(test_brute_fair_mentoring),
         cmocka_unit_test(test_brute_fair_shadowing),
+        cmocka_unit_test(test_pruned),
         cmocka_unit_test(test_slot_values),
         cmocka_unit_test(test_slot_values_simple),
         cmocka_unit_test(test_no_arcs),

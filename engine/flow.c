@@ -1,0 +1,281 @@
+/*
+ * flow.c - the pairing problem as a minimum-cost circulation (see flow.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+
+#define MAX_SCORE 1000
+/* The largest arc cost allowed: potentials are 128-bit, costs 64-bit. */
+#define MAX_COST ((__int128)1 << 62)
+
+static void *xcalloc(size_t n, size_t size)
+{
+    return calloc(n ? n : 1, size);
+}
+
+void flow_free(flow_net *f)
+{
+    ns_free(&f->ns);
+    free(f->lnode), free(f->pnode), free(f->yarc), free(f->zarc), free(f->sarc);
+    free(f->xarc), free(f->arc_of), free(f->zcap);
+    memset(f, 0, sizeof *f);
+}
+
+/* The weights of the criteria (flow.h); false when the costs would not fit. */
+static bool set_weights(flow_net *f, int64_t learners, int64_t slots)
+{
+    __int128 L = learners, S = slots, R_score = (__int128)MAX_SCORE * S;
+    __int128 w_learn, w_ses, w_score;
+    if (f->p->objective == OBJECTIVE_SCORE) {
+        w_ses = f->sessions ? 1 : 0;
+        w_learn = w_ses * S + 1;
+        w_score = w_learn * L + w_ses * S + 1;
+    } else {
+        w_score = 1;
+        w_ses = f->sessions ? R_score + 1 : 0;
+        w_learn = w_ses * S + R_score + 1;
+    }
+    __int128 biggest = w_ses + w_score * MAX_SCORE;
+    if (w_learn > biggest)
+        biggest = w_learn;
+    if (biggest >= MAX_COST)
+        return false;
+    f->w_learn = (int64_t)w_learn;
+    f->w_ses = (int64_t)w_ses;
+    f->w_score = (int64_t)w_score;
+    return true;
+}
+
+static void put_arc(netsimplex *ns, int32_t src, int32_t dst, int32_t lo, int32_t hi,
+                    int32_t flow, int64_t cost)
+{
+    size_t k = ns->n_arcs++;
+    ns->src[k] = src;
+    ns->dst[k] = dst;
+    ns->lo[k] = lo;
+    ns->hi[k] = hi;
+    ns->flow[k] = flow;
+    ns->cost[k] = cost;
+}
+
+int flow_build(flow_net *f, const solve_problem *p)
+{
+    int rc = MM_ENOMEM;
+    size_t n = p->n_emps;
+    int32_t *deg = NULL, *pdeg = NULL, *lpins = NULL, *ppins = NULL;
+
+    memset(f, 0, sizeof *f);
+    f->p = p;
+    f->lnode = xcalloc(n, sizeof *f->lnode);
+    f->pnode = xcalloc(n, sizeof *f->pnode);
+    f->yarc = malloc((n ? n : 1) * sizeof *f->yarc);
+    f->zarc = malloc((n ? n : 1) * sizeof *f->zarc);
+    f->sarc = malloc((n ? n : 1) * sizeof *f->sarc);
+    f->zcap = xcalloc(n, sizeof *f->zcap);
+    f->xarc = malloc((p->n_arcs ? p->n_arcs : 1) * sizeof *f->xarc);
+    deg = xcalloc(n, sizeof *deg);
+    pdeg = xcalloc(n, sizeof *pdeg);
+    lpins = xcalloc(n, sizeof *lpins);
+    ppins = xcalloc(n, sizeof *ppins);
+    if (!f->lnode || !f->pnode || !f->yarc || !f->zarc || !f->sarc || !f->zcap || !f->xarc ||
+        !deg || !pdeg || !lpins || !ppins)
+        goto done;
+    for (size_t a = 0; a < p->n_arcs; a++) {
+        const candidate *c = &p->arcs[a];
+        deg[c->learner]++;
+        pdeg[c->partner]++;
+        if (p->pinned && p->pinned[a]) {
+            lpins[c->learner]++;
+            ppins[c->partner]++;
+        }
+    }
+    /* nodes: G, learners, partners (each in employee order); K and weights */
+    int32_t nodes = 1;
+    int64_t learners = 0, slots = 0;
+    size_t n_x = 0, n_z = 0;
+    for (size_t e = 0; e < n; e++) {
+        f->yarc[e] = f->zarc[e] = f->sarc[e] = -1;
+        if (p->learner_cap[e] > 0 && deg[e] > 0) {
+            /* K = min(capacity, pairs); with pairs left out, the capacity */
+            int32_t pairs = p->pruned_bound && p->pruned_bound[e] >= 0 ? INT32_MAX : deg[e];
+            int32_t k = p->learner_cap[e] < pairs ? p->learner_cap[e] : pairs;
+            f->lnode[e] = nodes++;
+            f->zcap[e] = k - 1;
+            learners++;
+            slots += k;
+            n_x += (size_t)deg[e];
+            if (k >= 2) {
+                n_z++;
+                f->sessions = true;
+            }
+        }
+    }
+    int32_t first_partner = nodes;
+    for (size_t e = 0; e < n; e++)
+        if (pdeg[e] > 0)
+            f->pnode[e] = nodes++;
+    if (!set_weights(f, learners, slots)) {
+        rc = MM_EINTERNAL;
+        goto done;
+    }
+    size_t n_arcs = n_x + (size_t)learners + n_z + (size_t)(nodes - first_partner);
+    f->arc_of = malloc((n_x ? n_x : 1) * sizeof *f->arc_of);
+    if (!f->arc_of || (rc = ns_alloc(&f->ns, nodes, n_arcs + 1)) != MM_OK) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    netsimplex *ns = &f->ns;
+    /* x: partner -> learner; pins carry flow; a learner the pins fill keeps the rest at 0 */
+    for (size_t a = 0; a < p->n_arcs; a++) {
+        const candidate *c = &p->arcs[a];
+        int32_t l = c->learner;
+        f->xarc[a] = -1;
+        if (!f->lnode[l])
+            continue;
+        bool pin = p->pinned && p->pinned[a];
+        bool full = lpins[l] >= p->learner_cap[l];
+        int32_t lo = pin ? 1 : 0, hi = pin ? 1 : full ? 0 : 1;
+        f->xarc[a] = (int32_t)ns->n_arcs;
+        f->arc_of[ns->n_arcs] = (uint32_t)a;
+        put_arc(ns, f->pnode[c->partner], f->lnode[l], lo, hi, lo,
+                -(f->w_ses + f->w_score * (int64_t)c->score));
+    }
+    f->n_x = ns->n_arcs;
+    /* y and z: learner -> G; the tree hangs each learner by y (no pins) or z */
+    for (size_t e = 0; e < n; e++) {
+        int32_t u = f->lnode[e];
+        if (!u)
+            continue;
+        int32_t pins = lpins[e];
+        f->yarc[e] = (int32_t)ns->n_arcs;
+        put_arc(ns, u, 0, pins ? 1 : 0, 1, pins ? 1 : 0, -f->w_learn);
+        ns->pred[u] = f->yarc[e];
+        if (f->zcap[e] >= 1) {
+            f->zarc[e] = (int32_t)ns->n_arcs;
+            put_arc(ns, u, 0, 0, f->zcap[e], pins > 1 ? pins - 1 : 0, 0);
+            if (pins)
+                ns->pred[u] = f->zarc[e];
+        }
+    }
+    /* s: G -> partner, the load, never short of room to give back */
+    for (size_t e = 0; e < n; e++) {
+        int32_t u = f->pnode[e];
+        if (!u)
+            continue;
+        f->sarc[e] = (int32_t)ns->n_arcs;
+        put_arc(ns, 0, u, NS_NEG_INF, p->partner_cap[e], ppins[e], 0);
+        ns->pred[u] = f->sarc[e];
+    }
+    rc = ns_start(ns);
+done:
+    free(deg), free(pdeg), free(lpins), free(ppins);
+    if (rc != MM_OK)
+        flow_free(f);
+    return rc;
+}
+
+int flow_solve(flow_net *f)
+{
+    int rc = ns_run(&f->ns);
+    if (rc == MM_OK && !ns_certify(&f->ns))
+        rc = MM_EINTERNAL;
+    return rc;
+}
+
+void flow_solution(const flow_net *f, uint8_t *chosen, int64_t *learners, int64_t *sessions,
+                   int64_t *score)
+{
+    const solve_problem *p = f->p;
+    int64_t nl = 0, nx = 0, sc = 0;
+    for (size_t a = 0; a < p->n_arcs; a++) {
+        int32_t k = f->xarc[a];
+        uint8_t on = k >= 0 && f->ns.flow[k] > 0;
+        if (chosen)
+            chosen[a] = on;
+        nx += on;
+        sc += on ? p->arcs[a].score : 0;
+    }
+    for (size_t e = 0; e < p->n_emps; e++)
+        if (f->yarc[e] >= 0)
+            nl += f->ns.flow[f->yarc[e]];
+    *learners = nl;
+    *sessions = nx;
+    *score = sc;
+}
+
+size_t flow_uncertified(const flow_net *f, int32_t *out)
+{
+    const solve_problem *p = f->p;
+    size_t k = 0;
+    if (!p->pruned_bound)
+        return 0;
+    for (size_t e = 0; e < p->n_emps; e++) {
+        int32_t b = p->pruned_bound[e];
+        if (b < 0 || !f->lnode[e])
+            continue;
+        ns_pot limit = -((ns_pot)f->w_ses + (ns_pot)f->w_score * b);
+        if (f->ns.pi[f->lnode[e]] > limit)
+            out[k++] = (int32_t)e;
+    }
+    return k;
+}
+
+int flow_tree_arcs(const flow_net *f, uint8_t *in_tree)
+{
+    memset(in_tree, 0, f->ns.n_arcs);
+    for (int32_t u = 1; u < f->ns.n_nodes; u++) {
+        int32_t a = f->ns.pred[u];
+        if (a < 0 || (size_t)a >= f->ns.n_arcs)
+            return MM_EINTERNAL;
+        in_tree[a] = 1;
+    }
+    return MM_OK;
+}
+
+int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *extra_learners,
+                     int64_t *score_gain, uint8_t *certified)
+{
+    netsimplex *ns = &f->ns;
+    ns_snapshot snap;
+    int64_t base_l, base_x, base_s, l, x, s;
+    int32_t *scratch = malloc((f->p->n_emps ? f->p->n_emps : 1) * sizeof *scratch);
+    int rc = scratch ? ns_save(ns, &snap) : MM_ENOMEM;
+    if (rc != MM_OK) {
+        free(scratch);
+        return rc;
+    }
+    flow_solution(f, NULL, &base_l, &base_x, &base_s);
+    for (size_t i = 0; i < n; i++) {
+        int32_t e = partners[i], a = f->sarc[e];
+        extra_learners[i] = score_gain[i] = 0;
+        certified[i] = 1;
+        /* no pairs, or a slot to spare: one more changes nothing */
+        if (a < 0 || ns->flow[a] < ns->hi[a])
+            continue;
+        size_t k = ns->n_arcs++;
+        ns->src[k] = 0;
+        ns->dst[k] = f->pnode[e];
+        ns->lo[k] = 0;
+        ns->hi[k] = 1;
+        ns->flow[k] = 0;
+        ns->cost[k] = 0;
+        ns->state[k] = NS_LOWER;
+        rc = flow_solve(f);
+        if (rc == MM_OK) {
+            flow_solution(f, NULL, &l, &x, &s);
+            certified[i] = flow_uncertified(f, scratch) == 0;
+            if (certified[i]) {
+                extra_learners[i] = l - base_l;
+                score_gain[i] = s - base_s;
+            }
+        }
+        ns_restore(ns, &snap);
+        if (rc != MM_OK)
+            break;
+    }
+    ns_snapshot_free(&snap);
+    free(scratch);
+    return rc;
+}

@@ -1,0 +1,86 @@
+/*
+ * flow.h - the pairing problem of one track as a minimum-cost circulation,
+ * solved by our network simplex (netsimplex.h).
+ *
+ * Nodes: the ground G (node 0, the tree's root), one per learner with
+ * capacity and pairs, one per partner with pairs. Arcs, in this order:
+ *   x  partner -> learner, one per pair, [0, 1] ([1, 1] when pinned);
+ *   y  learner -> G, [0, 1]: the learner's first pair;
+ *   z  learner -> G, [0, K - 1] when K = min(capacity, pairs) >= 2;
+ *   s  G -> partner, [-inf, capacity]: the partner's load.
+ * These are exactly the columns and rows of solve.c's LP (s is a partner
+ * row's auxiliary variable, the learner rows are the flow balance), so a
+ * spanning tree of this network is a simplex basis of that LP.
+ *
+ * The lexicographic objective is one cost with exact integer weights: the
+ * criteria (learners, sessions, score) have ranges R = L, S and 1000 S
+ * (L learners, S = sum of K), and a criterion's weight exceeds what all
+ * lower ones together can change (w_low = 1, w_next = 1 + sum w R). Arc
+ * costs stay below 2^62 for any company up to millions of learners; a
+ * larger one is refused (MM_EINTERNAL) and solved by GLPK alone.
+ *
+ * The starting tree is strongly feasible (each learner hangs from G by y
+ * with no flow, each partner by s, which can always give back flow), so
+ * the network simplex cannot cycle. Pins start as flow; a learner whose
+ * capacity the pins fill keeps its other pairs at 0.
+ *
+ * Pruned pairs (solve_problem.pruned_bound): a learner's pairs left out of
+ * the problem all score at most its bound. With the optimum's potentials,
+ * a left-out pair (p, l) has reduced cost >= cost(bound) - pi(l), because
+ * pi(p) >= 0 at an optimum; when that is >= 0 for every learner, no pruned
+ * pair could improve the optimum (SPEC: pruning proven by duals).
+ */
+#ifndef MM_FLOW_H
+#define MM_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netsimplex.h"
+#include "solve.h"
+
+typedef struct flow_net {
+    netsimplex ns;
+    const solve_problem *p;
+    int32_t *lnode, *pnode;   /* per employee: node as learner, as partner; 0 = none */
+    int32_t *yarc, *zarc;     /* per employee: its y and z arcs, -1 = none */
+    int32_t *sarc;            /* per employee: its s arc, -1 = none */
+    int32_t *xarc;            /* per problem arc: its x arc, -1 = none (learner without capacity) */
+    uint32_t *arc_of;         /* per x arc: the problem arc */
+    size_t n_x;               /* x arcs are ns arcs 0 .. n_x - 1 */
+    int32_t *zcap;            /* per employee: K - 1 */
+    bool sessions;            /* some learner can take two pairs */
+    int64_t w_learn, w_ses, w_score;
+} flow_net;
+
+/* Builds the network of p (validated by solve.c) with its starting tree.
+   MM_OK, MM_ENOMEM, or MM_EINTERNAL when the weights would not fit. */
+int flow_build(flow_net *f, const solve_problem *p);
+void flow_free(flow_net *f);
+
+/* Solves to optimality and checks the optimality conditions. MM_OK or MM_EINTERNAL. */
+int flow_solve(flow_net *f);
+
+/* The solution: chosen per problem arc, and its criteria. */
+void flow_solution(const flow_net *f, uint8_t *chosen, int64_t *learners, int64_t *sessions,
+                   int64_t *score);
+
+/* Learners whose pruned pairs the current potentials do not rule out, into
+   out (room for every employee) in employee order; returns how many. */
+size_t flow_uncertified(const flow_net *f, int32_t *out);
+
+/* 1 when arc k of f->ns is in the spanning tree. */
+int flow_tree_arcs(const flow_net *f, uint8_t *in_tree);
+
+/*
+ * Slot values (see solve_slot_values) on the network: from the optimum,
+ * each partner's capacity is raised by one by a parallel s arc, the
+ * network simplex continues, and the optimum is restored. certified[i] is
+ * 0 when the pruned pairs are not ruled out for that re-solve (its value
+ * is then not known; extra and gain are 0). MM_OK, MM_ENOMEM, MM_EINTERNAL.
+ */
+int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *extra_learners,
+                     int64_t *score_gain, uint8_t *certified);
+
+#endif

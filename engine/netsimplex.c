@@ -1,0 +1,501 @@
+/*
+ * netsimplex.c - primal network simplex (see netsimplex.h).
+ *
+ * The tree: parent[u] and pred[u] (the tree arc to the parent, with up[u]
+ * saying whether it points to the parent); a preorder threaded through
+ * thread[] (circular, from the root) and back through rev_thread[];
+ * succ_num[u] nodes in u's subtree, whose preorder segment ends at
+ * last_succ[u]. One pivot walks the cycle of the entering arc up to the
+ * join (the common ancestor), pushes delta round it, re-hangs the subtree
+ * cut off by the leaving arc under the entering arc, and shifts the
+ * potentials of that subtree; its cost is the cycle plus the subtree.
+ *
+ * Strong feasibility: when every node can send a positive amount of flow
+ * to the root along its tree path in the starting tree, choosing as the
+ * leaving arc the last blocking arc met when the cycle is traversed from
+ * the join in the direction of the push keeps that so, and a strongly
+ * feasible tree cannot repeat: no cycling. A pivot limit guards it all.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mentormatch.h"
+#include "netsimplex.h"
+
+/* Pricing block: about sqrt(arcs), never fewer than this. */
+#define MIN_BLOCK 16
+
+static void *xmalloc(size_t n, size_t size)
+{
+    return n <= SIZE_MAX / (size ? size : 1) ? malloc((n ? n : 1) * size) : NULL;
+}
+
+int ns_alloc(netsimplex *ns, int32_t n_nodes, size_t cap_arcs)
+{
+    size_t n = (size_t)(n_nodes > 0 ? n_nodes : 1);
+    memset(ns, 0, sizeof *ns);
+    ns->n_nodes = n_nodes;
+    ns->cap_arcs = cap_arcs;
+    ns->src = xmalloc(cap_arcs, sizeof *ns->src);
+    ns->dst = xmalloc(cap_arcs, sizeof *ns->dst);
+    ns->lo = xmalloc(cap_arcs, sizeof *ns->lo);
+    ns->hi = xmalloc(cap_arcs, sizeof *ns->hi);
+    ns->flow = xmalloc(cap_arcs, sizeof *ns->flow);
+    ns->cost = xmalloc(cap_arcs, sizeof *ns->cost);
+    ns->state = xmalloc(cap_arcs, sizeof *ns->state);
+    ns->pred = xmalloc(n, sizeof *ns->pred);
+    ns->parent = xmalloc(n, sizeof *ns->parent);
+    ns->thread = xmalloc(n, sizeof *ns->thread);
+    ns->rev_thread = xmalloc(n, sizeof *ns->rev_thread);
+    ns->succ_num = xmalloc(n, sizeof *ns->succ_num);
+    ns->last_succ = xmalloc(n, sizeof *ns->last_succ);
+    ns->up = xmalloc(n, sizeof *ns->up);
+    ns->pi = xmalloc(n, sizeof *ns->pi);
+    ns->dirty = xmalloc(6 * n + 6, sizeof *ns->dirty);
+    if (!ns->src || !ns->dst || !ns->lo || !ns->hi || !ns->flow || !ns->cost || !ns->state ||
+        !ns->pred || !ns->parent || !ns->thread || !ns->rev_thread || !ns->succ_num ||
+        !ns->last_succ || !ns->up || !ns->pi || !ns->dirty) {
+        ns_free(ns);
+        return MM_ENOMEM;
+    }
+    return MM_OK;
+}
+
+void ns_free(netsimplex *ns)
+{
+    free(ns->src), free(ns->dst), free(ns->lo), free(ns->hi), free(ns->flow);
+    free(ns->cost), free(ns->state);
+    free(ns->pred), free(ns->parent), free(ns->thread), free(ns->rev_thread);
+    free(ns->succ_num), free(ns->last_succ), free(ns->up), free(ns->pi), free(ns->dirty);
+    memset(ns, 0, sizeof *ns);
+}
+
+ns_pot ns_reduced_cost(const netsimplex *ns, size_t a)
+{
+    return (ns_pot)ns->cost[a] + ns->pi[ns->src[a]] - ns->pi[ns->dst[a]];
+}
+
+static int32_t other_end(const netsimplex *ns, int32_t a, int32_t u)
+{
+    return ns->src[a] == u ? ns->dst[a] : ns->src[a];
+}
+
+/* ---- start: the caller's tree into thread, sizes and potentials --------- */
+
+int ns_start(netsimplex *ns)
+{
+    int rc = MM_EINTERNAL;
+    int32_t n = ns->n_nodes;
+    size_t m = ns->n_arcs;
+    int32_t *first = NULL, *child = NULL, *order = NULL, *pos = NULL;
+    int64_t *balance = NULL;
+    uint8_t *in_tree = NULL;
+
+    if (n <= 0)
+        return MM_EINTERNAL;
+    first = calloc((size_t)n + 1, sizeof *first);
+    child = xmalloc((size_t)n, sizeof *child);
+    order = xmalloc((size_t)n, sizeof *order);
+    pos = xmalloc((size_t)n, sizeof *pos);
+    balance = calloc((size_t)n, sizeof *balance);
+    in_tree = calloc(m ? m : 1, 1);
+    if (!first || !child || !order || !pos || !balance || !in_tree) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    /* arcs: in range, flows within bounds and balanced */
+    for (size_t a = 0; a < m; a++) {
+        if (ns->src[a] < 0 || ns->src[a] >= n || ns->dst[a] < 0 || ns->dst[a] >= n ||
+            ns->lo[a] > ns->hi[a] || ns->flow[a] < ns->lo[a] || ns->flow[a] > ns->hi[a])
+            goto done;
+        balance[ns->src[a]] -= ns->flow[a];
+        balance[ns->dst[a]] += ns->flow[a];
+    }
+    for (int32_t u = 0; u < n; u++)
+        if (balance[u] != 0)
+            goto done;
+    /* the tree: children lists from pred[] */
+    ns->parent[0] = -1;
+    ns->pred[0] = -1;
+    for (int32_t u = 1; u < n; u++) {
+        int32_t a = ns->pred[u];
+        if (a < 0 || (size_t)a >= m || in_tree[a] || (ns->src[a] != u && ns->dst[a] != u))
+            goto done;
+        in_tree[a] = 1;
+        ns->parent[u] = other_end(ns, a, u);
+        ns->up[u] = ns->src[a] == u;
+        first[ns->parent[u] + 1]++;
+    }
+    for (int32_t u = 0; u < n; u++)
+        first[u + 1] += first[u];
+    for (int32_t u = 1; u < n; u++)
+        child[first[ns->parent[u]]++] = u;
+    for (int32_t u = n; u > 0; u--)
+        first[u] = first[u - 1];
+    first[0] = 0;
+    /* preorder from the root, iteratively: order doubles as the stack's output */
+    int32_t n_order = 0, top = 0;
+    int32_t *stack = ns->dirty; /* 6n + 6 entries */
+    stack[top++] = 0;
+    while (top > 0) {
+        int32_t u = stack[--top];
+        if (n_order >= n)
+            goto done;
+        pos[u] = n_order;
+        order[n_order++] = u;
+        for (int32_t k = first[u + 1] - 1; k >= first[u]; k--)
+            stack[top++] = child[k];
+    }
+    if (n_order != n) /* a cycle among the non-root nodes: not a spanning tree */
+        goto done;
+    for (int32_t i = 0; i < n; i++) {
+        int32_t u = order[i], v = order[(i + 1) % n];
+        ns->thread[u] = v;
+        ns->rev_thread[v] = u;
+        ns->succ_num[u] = 1;
+    }
+    for (int32_t i = n - 1; i > 0; i--)
+        ns->succ_num[ns->parent[order[i]]] += ns->succ_num[order[i]];
+    for (int32_t u = 0; u < n; u++)
+        ns->last_succ[u] = order[pos[u] + ns->succ_num[u] - 1];
+    ns->pi[0] = 0;
+    for (int32_t i = 1; i < n; i++) {
+        int32_t u = order[i], a = ns->pred[u];
+        ns->pi[u] = ns->up[u] ? ns->pi[ns->parent[u]] - ns->cost[a]
+                              : ns->pi[ns->parent[u]] + ns->cost[a];
+    }
+    /* states of the other arcs */
+    for (size_t a = 0; a < m; a++) {
+        if (in_tree[a] || ns->lo[a] == ns->hi[a])
+            ns->state[a] = NS_TREE;
+        else if (ns->flow[a] == ns->lo[a])
+            ns->state[a] = NS_LOWER;
+        else if (ns->flow[a] == ns->hi[a])
+            ns->state[a] = NS_UPPER;
+        else
+            goto done;
+    }
+    size_t block = MIN_BLOCK;
+    while (block * block < m)
+        block++;
+    ns->block = block;
+    ns->next_arc = 0;
+    ns->pivots = 0;
+    rc = MM_OK;
+done:
+    free(first), free(child), free(order), free(pos), free(balance), free(in_tree);
+    return rc;
+}
+
+/* ---- one pivot ----------------------------------------------------------- */
+
+/* Block search: the most negative signed reduced cost of the first block that has one. */
+static bool find_entering(netsimplex *ns)
+{
+    size_t m = ns->n_arcs, e = ns->next_arc, left = ns->block;
+    const int8_t *state = ns->state;
+    const int32_t *src = ns->src, *dst = ns->dst;
+    const int64_t *cost = ns->cost;
+    const ns_pot *pi = ns->pi;
+    ns_pot best = 0;
+    size_t best_arc = SIZE_MAX;
+
+    if (m == 0)
+        return false;
+    if (e >= m)
+        e = 0;
+    for (size_t k = 0; k < m; k++) {
+        int8_t st = state[e];
+        if (st != 0) {
+            ns_pot rc = (ns_pot)cost[e] + pi[src[e]] - pi[dst[e]];
+            if (st < 0)
+                rc = -rc;
+            if (rc < best) {
+                best = rc;
+                best_arc = e;
+            }
+        }
+        if (++e == m)
+            e = 0;
+        if (--left == 0) {
+            if (best_arc != SIZE_MAX)
+                break;
+            left = ns->block;
+        }
+    }
+    if (best_arc == SIZE_MAX)
+        return false;
+    ns->in_arc = (int32_t)best_arc;
+    ns->next_arc = e;
+    return true;
+}
+
+static void find_join(netsimplex *ns)
+{
+    int32_t u = ns->src[ns->in_arc], v = ns->dst[ns->in_arc];
+    while (u != v) {
+        if (ns->succ_num[u] < ns->succ_num[v])
+            u = ns->parent[u];
+        else
+            v = ns->parent[v];
+    }
+    ns->join = u;
+}
+
+/* Room on tree arc pred[u] for a push towards the root (toward) or away from it. */
+static int64_t room(const netsimplex *ns, int32_t u, bool toward)
+{
+    int32_t a = ns->pred[u];
+    bool more = ns->up[u] == toward; /* the push runs along the arc */
+    return more ? (int64_t)ns->hi[a] - ns->flow[a] : (int64_t)ns->flow[a] - ns->lo[a];
+}
+
+/*
+ * The leaving arc: the push runs from `first` across the entering arc to
+ * `second`, so it goes down the tree from the join to first and up from
+ * second to the join. Ties go to the arc met last from the join on: the
+ * deepest on first's side, the highest on second's. Returns false when
+ * the entering arc itself blocks (it only changes bound).
+ */
+static bool find_leaving(netsimplex *ns)
+{
+    int32_t in = ns->in_arc, first, second;
+    if (ns->state[in] == NS_LOWER)
+        first = ns->src[in], second = ns->dst[in];
+    else
+        first = ns->dst[in], second = ns->src[in];
+    int64_t delta = (int64_t)ns->hi[in] - ns->lo[in];
+    int result = 0;
+    for (int32_t u = first; u != ns->join; u = ns->parent[u]) {
+        int64_t d = room(ns, u, false);
+        if (d < delta) {
+            delta = d;
+            ns->u_out = u;
+            result = 1;
+        }
+    }
+    for (int32_t u = second; u != ns->join; u = ns->parent[u]) {
+        int64_t d = room(ns, u, true);
+        if (d <= delta) {
+            delta = d;
+            ns->u_out = u;
+            result = 2;
+        }
+    }
+    ns->delta = delta;
+    if (result == 1)
+        ns->u_in = first, ns->v_in = second;
+    else
+        ns->u_in = second, ns->v_in = first;
+    return result != 0;
+}
+
+static void change_flow(netsimplex *ns, bool change)
+{
+    int32_t in = ns->in_arc;
+    if (ns->delta > 0) {
+        int32_t val = (int32_t)(ns->state[in] * ns->delta);
+        ns->flow[in] += val;
+        for (int32_t u = ns->src[in]; u != ns->join; u = ns->parent[u])
+            ns->flow[ns->pred[u]] += ns->up[u] ? -val : val;
+        for (int32_t u = ns->dst[in]; u != ns->join; u = ns->parent[u])
+            ns->flow[ns->pred[u]] += ns->up[u] ? val : -val;
+    }
+    if (change) {
+        int32_t out = ns->pred[ns->u_out];
+        ns->state[in] = NS_TREE;
+        ns->state[out] = ns->lo[out] == ns->hi[out] ? NS_TREE
+                         : ns->flow[out] == ns->lo[out] ? NS_LOWER
+                                                        : NS_UPPER;
+    } else {
+        ns->state[in] = (int8_t)-ns->state[in];
+    }
+}
+
+/*
+ * Re-hangs the subtree T of u_out (old preorder segment u_out .. L) from
+ * u_in under v_in. The stem s_0 = u_in, s_1, ..., s_k = u_out (parents)
+ * reverses. T's new preorder is s_0's old segment, then for each s_i its
+ * old segment less s_(i-1)'s: the part before it and the part after it.
+ */
+static void update_tree(netsimplex *ns)
+{
+    int32_t *thread = ns->thread, *rev = ns->rev_thread, *parent = ns->parent;
+    int32_t *last = ns->last_succ, *succ = ns->succ_num;
+    int32_t u_in = ns->u_in, v_in = ns->v_in, u_out = ns->u_out, join = ns->join;
+    int32_t v_out = parent[u_out];
+    int32_t old_last = last[u_out], size = succ[u_out];
+    int32_t before = rev[u_out], after_t = thread[old_last];
+
+    /* T's segments in their new order, read from the old tree */
+    int32_t *seg = ns->dirty, n_seg = 0;
+    seg[n_seg++] = u_in;
+    seg[n_seg++] = last[u_in];
+    for (int32_t prev = u_in, s = parent[u_in]; prev != u_out; prev = s, s = parent[s]) {
+        seg[n_seg++] = s; /* s up to just before prev's segment */
+        seg[n_seg++] = rev[prev];
+        if (last[s] != last[prev]) { /* the part after prev's segment */
+            seg[n_seg++] = thread[last[prev]];
+            seg[n_seg++] = last[s];
+        }
+    }
+    int32_t new_last = seg[n_seg - 1];
+
+    /* the stem, from u_in up; then it reverses: s_i hangs from s_(i-1)
+       through the arc that joined them, and keeps T less s_(i-1)'s old subtree */
+    int32_t *stem = seg + n_seg, k = 0;
+    for (int32_t s = u_in;; s = parent[s]) {
+        stem[k++] = s;
+        if (s == u_out)
+            break;
+    }
+    for (int32_t i = k - 1; i >= 1; i--) {
+        int32_t s = stem[i], below = stem[i - 1];
+        parent[s] = below;
+        ns->pred[s] = ns->pred[below];
+        ns->up[s] = (int8_t)!ns->up[below];
+        succ[s] = size - succ[below];
+        last[s] = new_last;
+    }
+    parent[u_in] = v_in;
+    ns->pred[u_in] = ns->in_arc;
+    ns->up[u_in] = ns->src[ns->in_arc] == u_in;
+    succ[u_in] = size;
+    last[u_in] = new_last;
+
+    /* detach T, link its segments, insert them after v_in */
+    thread[before] = after_t;
+    rev[after_t] = before;
+    for (int32_t i = 1; i + 1 < n_seg; i += 2) {
+        thread[seg[i]] = seg[i + 1];
+        rev[seg[i + 1]] = seg[i];
+    }
+    int32_t after_v = thread[v_in];
+    thread[v_in] = u_in;
+    rev[u_in] = v_in;
+    thread[new_last] = after_v;
+    rev[after_v] = new_last;
+
+    /* last_succ outside T: ends of segments that held T, then those ending at v_in */
+    int32_t repl = before == v_in ? new_last : before;
+    for (int32_t u = v_out; u >= 0 && last[u] == old_last; u = parent[u])
+        last[u] = repl;
+    for (int32_t u = v_in; u >= 0 && last[u] == v_in; u = parent[u])
+        last[u] = new_last;
+    /* succ_num outside T */
+    for (int32_t u = v_in; u != join; u = parent[u])
+        succ[u] += size;
+    for (int32_t u = v_out; u != join; u = parent[u])
+        succ[u] -= size;
+}
+
+static void update_potentials(netsimplex *ns)
+{
+    int32_t in = ns->in_arc, u_in = ns->u_in;
+    ns_pot sigma = ns->src[in] == u_in ? ns->pi[ns->v_in] - ns->cost[in] - ns->pi[u_in]
+                                       : ns->pi[ns->v_in] + ns->cost[in] - ns->pi[u_in];
+    int32_t end = ns->thread[ns->last_succ[u_in]];
+    for (int32_t u = u_in; u != end; u = ns->thread[u])
+        ns->pi[u] += sigma;
+}
+
+int ns_run(netsimplex *ns)
+{
+    uint64_t limit = 50 * ((uint64_t)ns->n_arcs + (uint64_t)ns->n_nodes) + 1000000;
+    while (find_entering(ns)) {
+        find_join(ns);
+        bool change = find_leaving(ns);
+        if (ns->delta >= INT32_MAX / 2)
+            return MM_EINTERNAL; /* unbounded */
+        change_flow(ns, change);
+        if (change) {
+            update_tree(ns);
+            update_potentials(ns);
+        }
+        if (++ns->pivots > limit)
+            return MM_EINTERNAL;
+    }
+    return MM_OK;
+}
+
+bool ns_certify(const netsimplex *ns)
+{
+    int32_t n = ns->n_nodes;
+    bool ok = n > 0;
+    int64_t *balance = calloc((size_t)(n > 0 ? n : 1), sizeof *balance);
+    if (!balance)
+        return false;
+    for (size_t a = 0; ok && a < ns->n_arcs; a++) {
+        int32_t f = ns->flow[a];
+        ns_pot rc = ns_reduced_cost(ns, a);
+        ok = ns->src[a] >= 0 && ns->src[a] < n && ns->dst[a] >= 0 && ns->dst[a] < n &&
+             f >= ns->lo[a] && f <= ns->hi[a] && (f == ns->lo[a] || rc <= 0) &&
+             (f == ns->hi[a] || rc >= 0);
+        if (ok) {
+            balance[ns->src[a]] -= f;
+            balance[ns->dst[a]] += f;
+        }
+    }
+    for (int32_t u = 0; ok && u < n; u++)
+        ok = balance[u] == 0;
+    free(balance);
+    return ok;
+}
+
+void ns_snapshot_free(ns_snapshot *snap)
+{
+    free(snap->flow), free(snap->pred), free(snap->parent), free(snap->thread);
+    free(snap->rev_thread), free(snap->succ_num), free(snap->last_succ);
+    free(snap->state), free(snap->up), free(snap->pi);
+    memset(snap, 0, sizeof *snap);
+}
+
+int ns_save(const netsimplex *ns, ns_snapshot *snap)
+{
+    size_t n = (size_t)ns->n_nodes, m = ns->n_arcs;
+    memset(snap, 0, sizeof *snap);
+    snap->n_arcs = m;
+    snap->flow = xmalloc(m, sizeof *snap->flow);
+    snap->state = xmalloc(m, sizeof *snap->state);
+    snap->pred = xmalloc(n, sizeof *snap->pred);
+    snap->parent = xmalloc(n, sizeof *snap->parent);
+    snap->thread = xmalloc(n, sizeof *snap->thread);
+    snap->rev_thread = xmalloc(n, sizeof *snap->rev_thread);
+    snap->succ_num = xmalloc(n, sizeof *snap->succ_num);
+    snap->last_succ = xmalloc(n, sizeof *snap->last_succ);
+    snap->up = xmalloc(n, sizeof *snap->up);
+    snap->pi = xmalloc(n, sizeof *snap->pi);
+    if (!snap->flow || !snap->state || !snap->pred || !snap->parent || !snap->thread ||
+        !snap->rev_thread || !snap->succ_num || !snap->last_succ || !snap->up || !snap->pi) {
+        ns_snapshot_free(snap);
+        return MM_ENOMEM;
+    }
+    memcpy(snap->flow, ns->flow, m * sizeof *snap->flow);
+    memcpy(snap->state, ns->state, m * sizeof *snap->state);
+    memcpy(snap->pred, ns->pred, n * sizeof *snap->pred);
+    memcpy(snap->parent, ns->parent, n * sizeof *snap->parent);
+    memcpy(snap->thread, ns->thread, n * sizeof *snap->thread);
+    memcpy(snap->rev_thread, ns->rev_thread, n * sizeof *snap->rev_thread);
+    memcpy(snap->succ_num, ns->succ_num, n * sizeof *snap->succ_num);
+    memcpy(snap->last_succ, ns->last_succ, n * sizeof *snap->last_succ);
+    memcpy(snap->up, ns->up, n * sizeof *snap->up);
+    memcpy(snap->pi, ns->pi, n * sizeof *snap->pi);
+    return MM_OK;
+}
+
+void ns_restore(netsimplex *ns, const ns_snapshot *snap)
+{
+    size_t n = (size_t)ns->n_nodes, m = snap->n_arcs;
+    ns->n_arcs = m;
+    memcpy(ns->flow, snap->flow, m * sizeof *snap->flow);
+    memcpy(ns->state, snap->state, m * sizeof *snap->state);
+    memcpy(ns->pred, snap->pred, n * sizeof *snap->pred);
+    memcpy(ns->parent, snap->parent, n * sizeof *snap->parent);
+    memcpy(ns->thread, snap->thread, n * sizeof *snap->thread);
+    memcpy(ns->rev_thread, snap->rev_thread, n * sizeof *snap->rev_thread);
+    memcpy(ns->succ_num, snap->succ_num, n * sizeof *snap->succ_num);
+    memcpy(ns->last_succ, snap->last_succ, n * sizeof *snap->last_succ);
+    memcpy(ns->up, snap->up, n * sizeof *snap->up);
+    memcpy(ns->pi, snap->pi, n * sizeof *snap->pi);
+    ns->next_arc = 0;
+}

@@ -1,0 +1,95 @@
+/*
+ * netsimplex.h - primal network simplex for minimum-cost circulations.
+ *
+ * The graph has nodes 0 .. n_nodes-1, node 0 the root of the spanning
+ * tree, and arcs with integer bounds lo <= flow <= hi (lo may be
+ * NS_NEG_INF) and integer costs. The caller fills the arcs, a feasible
+ * circulation and, for every node but the root, the tree arc joining it
+ * to its parent (ns_start); ns_run then pivots to a minimum-cost
+ * circulation. The basis is a spanning tree throughout, so the optimum
+ * comes with its tree (a simplex basis) and its node potentials (the
+ * duals): reduced cost rc(a) = cost(a) + pi(src) - pi(dst) is 0 on tree
+ * arcs, >= 0 on arcs at their lower bound, <= 0 on arcs at their upper.
+ *
+ * Pivoting: block search (the arc with the most negative signed reduced
+ * cost in each block of about sqrt(arcs), blocks taken in turn), the tree
+ * kept as parent, thread and subtree size, the cycle's leaving arc chosen
+ * as the last blocking arc met from the entering arc's side, as in the
+ * strongly feasible rule. Costs are 64-bit, potentials 128-bit: a path of
+ * a million arcs of cost 2^62 cannot overflow them. Pure computation.
+ */
+#ifndef MM_NETSIMPLEX_H
+#define MM_NETSIMPLEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NS_NEG_INF (-(INT32_MAX / 2))
+
+typedef __int128 ns_pot;
+
+enum { NS_TREE = 0, NS_LOWER = 1, NS_UPPER = -1 }; /* arc state; fixed non-tree arcs are 0 too */
+
+typedef struct netsimplex {
+    int32_t n_nodes;
+    size_t n_arcs, cap_arcs;
+    /* arcs, filled by the caller (ns_alloc sizes them for cap_arcs) */
+    int32_t *src, *dst, *lo, *hi, *flow;
+    int64_t *cost;
+    int8_t *state;
+    /* nodes: pred[u] is filled by the caller before ns_start; the rest is ours */
+    int32_t *pred, *parent, *thread, *rev_thread, *succ_num, *last_succ;
+    int8_t *up; /* 1: pred[u] runs from u to its parent; 0: from the parent to u */
+    ns_pot *pi;
+    uint64_t pivots;
+    /* pricing */
+    size_t block, next_arc;
+    /* pivot scratch */
+    int32_t in_arc, join, u_in, v_in, u_out;
+    int64_t delta;
+    int32_t *dirty; /* scratch, 6 n_nodes + 6 entries */
+} netsimplex;
+
+/* Allocates room for n_nodes nodes and cap_arcs arcs (n_arcs = 0). MM_OK or MM_ENOMEM. */
+int ns_alloc(netsimplex *ns, int32_t n_nodes, size_t cap_arcs);
+void ns_free(netsimplex *ns);
+
+/*
+ * Builds the tree from pred[] (every node but the root names an arc that
+ * touches it; together they must form a spanning tree), the potentials,
+ * and the states of the other arcs from their flows: at lo or hi, or
+ * fixed (lo == hi). Returns MM_OK, or MM_EINTERNAL when pred[] is not a
+ * spanning tree, a flow is out of bounds, a non-tree arc is strictly
+ * between its bounds, or the flows do not balance at some node.
+ */
+int ns_start(netsimplex *ns);
+
+/* Pivots to an optimum. MM_OK, or MM_EINTERNAL (unbounded: a cycle of negative cost and infinite capacity). */
+int ns_run(netsimplex *ns);
+
+/* The reduced cost of arc a. */
+ns_pot ns_reduced_cost(const netsimplex *ns, size_t a);
+
+/*
+ * Checks the optimum independently of how it was found (the optimality
+ * conditions): flows within bounds and balanced at every node, and every
+ * arc's reduced cost >= 0 unless its flow is above lo, <= 0 unless below
+ * hi. true when all hold.
+ */
+bool ns_certify(const netsimplex *ns);
+
+/* Saved flows, states and tree, to return to an optimum after changing it. */
+typedef struct ns_snapshot {
+    size_t n_arcs;
+    int32_t *flow, *pred, *parent, *thread, *rev_thread, *succ_num, *last_succ;
+    int8_t *state, *up;
+    ns_pot *pi;
+} ns_snapshot;
+
+int ns_save(const netsimplex *ns, ns_snapshot *snap);
+/* Restores ns to the snapshot (arcs added since are dropped). */
+void ns_restore(netsimplex *ns, const ns_snapshot *snap);
+void ns_snapshot_free(ns_snapshot *snap);
+
+#endif
