@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""agree.py - do our solve (auto), GLPK alone and LEMON reach the same
-optimum? Runs mm-graph-solve and mm-lemon-solve on seeded random graphs
+"""agree.py - do our solve (auto, and its network simplex alone), GLPK
+alone and LEMON reach the same optimum? Runs mm-graph-solve and mm-lemon-solve on seeded random graphs
 (bench/randgraph.py: both tracks, both objectives, learner capacities 1 to
 3, with pins) and on any .graph files given, and compares learners, arcs and
 score of every exact method; greedy must be feasible and never better on the
@@ -35,8 +35,8 @@ def solve(bin_dir, path):
 def check(res):
     """A list of problems with one graph's results."""
     bad = []
-    exact = [m for m in ("auto", "glpk", "lemon") if m in res]
-    if len(exact) < 3:
+    exact = [m for m in ("auto", "network", "glpk", "lemon") if m in res]
+    if len(exact) < 4:
         bad.append("missing methods: have %s" % sorted(res))
     triples = {m: (res[m]["status"], res[m]["learners"], res[m]["arcs"], res[m]["score"])
                for m in exact}

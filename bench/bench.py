@@ -10,7 +10,7 @@ and, up to BENCH_FULL_MAX employees, the unpruned graphs as well
 timed, `match` timed once per thread count of BENCH_THREADS, each with its
 wall time and peak memory (the child's own rusage, from wait4) and the
 per-phase times of its report.json. On the dumped graphs, BENCH_RUNS times
-each: our solve and greedy (mm-graph-solve), LEMON (mm-lemon-solve) and,
+each: our solve, certified and not, and greedy (mm-graph-solve), LEMON (mm-lemon-solve) and,
 up to BENCH_GLPK_MAX employees and within BENCH_GLPK_TIMEOUT seconds, GLPK
 alone. Writes RESULTS_DIR/bench-<commit>-<UTC timestamp>.json with the
 machine, the commit, the settings and every raw measurement, and prints its
@@ -192,8 +192,8 @@ def side_by_side(bin_dir, gpath, n, runs, cfg):
     rows = []
     glpk_ok = n <= cfg["glpk_max"]
     for k in range(runs):
-        jobs = [("auto,greedy", [os.path.join(bin_dir, "mm-graph-solve"), "--methods",
-                                 "auto,greedy", gpath], cfg["solver_timeout"]),
+        jobs = [("auto,network,greedy", [os.path.join(bin_dir, "mm-graph-solve"), "--methods",
+                                         "auto,network,greedy", gpath], cfg["solver_timeout"]),
                 ("lemon", [os.path.join(bin_dir, "mm-lemon-solve"), gpath], cfg["solver_timeout"])]
         if glpk_ok:
             jobs.append(("glpk", [os.path.join(bin_dir, "mm-graph-solve"), "--methods", "glpk",

@@ -4,8 +4,9 @@
  *   mm-graph-solve [--methods LIST] [--skip-glpk] [--threads N] FILE.graph
  *
  * Reads one dumped problem (bench/graph.h) and solves it with each method
- * of LIST (comma-separated, in this order; default auto,glpk,greedy):
+ * of LIST (comma-separated, run in this order; default auto,network,glpk,greedy):
  *   auto    solve_track with SOLVE_AUTO (our network simplex, certified by GLPK)
+ *   network the same with no_certify: our network simplex alone
  *   glpk    solve_track with SOLVE_GLPK (GLPK's simplex alone)
  *   greedy  best score first: pinned arcs, then arcs by score descending
  *           (ties: learner, then partner index), each taken when both sides
@@ -26,20 +27,9 @@
 #include "mentormatch.h"
 #include "solve.h"
 
-/*
- * mk/bench.mk defines BENCH_SOLVE_METHOD when engine/solve.h has the
- * method, pruned_bound and seconds_network/seconds_certify of issue 5;
- * without them both exact methods run the one GLPK path there is.
- */
-#ifdef BENCH_SOLVE_METHOD
-#define HAVE_METHODS 1
-#else
-#define HAVE_METHODS 0
-#endif
-
 enum { EXIT_USAGE = 64, EXIT_DATAERR = 65, EXIT_SOFTWARE = 70 };
-enum { M_AUTO, M_GLPK, M_GREEDY, M_COUNT };
-static const char *const method_name[M_COUNT] = {"auto", "glpk", "greedy"};
+enum { M_AUTO, M_NETWORK, M_GLPK, M_GREEDY, M_COUNT };
+static const char *const method_name[M_COUNT] = {"auto", "network", "glpk", "greedy"};
 
 /* The best exact result so far, for greedy's gap. */
 typedef struct optimum {
@@ -49,7 +39,8 @@ typedef struct optimum {
 
 static void usage(FILE *out)
 {
-    fputs("usage: mm-graph-solve [--methods auto,glpk,greedy] [--skip-glpk] [--threads N] "
+    fputs("usage: mm-graph-solve [--methods auto,network,glpk,greedy] [--skip-glpk] "
+          "[--threads N] "
           "FILE.graph\n", out);
 }
 
@@ -170,7 +161,7 @@ static int run_greedy(const char *path, const graph *g, const optimum *opt)
 }
 
 /*
- * Runs solve_track on g with method m (M_AUTO or M_GLPK), prints its line
+ * Runs solve_track on g with method m (M_AUTO, M_NETWORK or M_GLPK), prints its line
  * and records its totals in opt when none are known yet. Returns 0 or
  * EXIT_SOFTWARE.
  */
@@ -204,10 +195,9 @@ static int run_exact(const char *path, const graph *g, int m, optimum *opt)
     p.learner_cap = g->learner_cap;
     p.partner_cap = g->partner_cap;
     p.mip_gap = 0.0001;
-#if HAVE_METHODS
-    p.method = m == M_AUTO ? SOLVE_AUTO : SOLVE_GLPK;
+    p.method = m == M_GLPK ? SOLVE_GLPK : SOLVE_AUTO;
+    p.no_certify = m == M_NETWORK;
     p.pruned_bound = g->pruned_bound;
-#endif
 
     double t0 = graph_now();
     int src = solve_track(&p, &r, diag);
@@ -218,17 +208,14 @@ static int run_exact(const char *path, const graph *g, int m, optimum *opt)
     t.violations = -1; /* no solution: not valid */
     if (src == MM_OK && r.chosen)
         graph_eval(g, r.chosen, &t);
-    graph_json_begin(stdout, path, g, method_name[m], src == MM_OK ? r.status : "error");
+    /* uncertified: the duals do not rule out some pruned pairs; no solution is filled */
+    const char *status = src != MM_OK ? "error" : r.n_uncertified > 0 ? "uncertified" : r.status;
+    graph_json_begin(stdout, path, g, method_name[m], status);
     graph_json_totals(stdout, &t);
     printf(",\"seconds\":%.6f", seconds);
-#if HAVE_METHODS
-    printf(",\"seconds_network\":%.6f,\"seconds_certify\":%.6f", r.seconds_network,
-           r.seconds_certify);
-#else
-    graph_json_string(stdout, "note", "engine/solve.h has no method: the GLPK path");
-#endif
     graph_json_string(stdout, "solver_method", r.method);
-    printf(",\"bound\":%.1f,\"gap_reported\":%g", r.bound, r.gap);
+    printf(",\"bound\":%.1f,\"gap_reported\":%g,\"pivots\":%llu,\"uncertified\":%zu", r.bound,
+           r.gap, (unsigned long long)r.pivots, r.n_uncertified);
     if (src != MM_OK) {
         char msg[512] = "";
         if (mm_diag_size(diag) > 0)
@@ -237,6 +224,11 @@ static int run_exact(const char *path, const graph *g, int m, optimum *opt)
     }
     graph_json_end(stdout);
 
+    if (src == MM_OK && r.n_uncertified > 0) {
+        fprintf(stderr, "mm-graph-solve: %s: %s: %zu learners' pruned pairs not ruled out\n",
+                path, method_name[m], r.n_uncertified);
+        goto done;
+    }
     if (src != MM_OK || t.violations != 0 || t.learners != r.learners ||
         t.arcs != r.sessions || t.score != r.total_score) {
         fprintf(stderr, "mm-graph-solve: %s: %s: %s\n", path, method_name[m],
@@ -258,14 +250,14 @@ done:
 
 int main(int argc, char **argv)
 {
-    int want[M_COUNT] = {1, 1, 1};
+    int want[M_COUNT] = {1, 1, 1, 1};
     const char *path = NULL;
     long threads = 0;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--methods") == 0 && i + 1 < argc) {
             if (parse_methods(argv[++i], want) != 0) {
-                fprintf(stderr, "mm-graph-solve: --methods: expected auto, glpk, greedy\n");
+                fprintf(stderr, "mm-graph-solve: --methods: expected auto, network, glpk, greedy\n");
                 return EXIT_USAGE;
             }
         } else if (strcmp(argv[i], "--skip-glpk") == 0) {

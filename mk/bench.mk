@@ -12,11 +12,6 @@
 BENCH_CXXFLAGS := -std=c++14 -Wall -Wextra -Werror -Wshadow -Wno-maybe-uninitialized \
                   $(OPT) -Ibench
 
-# Issue 5's solve_problem.method and pruned_bound, once engine/solve.h has them.
-BENCH_SOLVE_METHOD := $(shell grep -q seconds_network engine/solve.h 2>/dev/null && \
-                        echo -DBENCH_SOLVE_METHOD)
-$(BUILD)/bench/graph_solve.o: CFLAGS += $(BENCH_SOLVE_METHOD)
-
 $(BIN)/mm-graph-solve: $(BUILD)/bench/graph_solve.o $(BUILD)/bench/graph.o $(BUILD)/libmentormatch.a
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
