@@ -7,6 +7,7 @@
  */
 #include "settings.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -99,15 +100,26 @@ static void get_bool(parser *p, const cJSON *obj, const char *path, const char *
     *out = cJSON_IsTrue(v);
 }
 
+/* The value of the n decimal digits at s. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
 /* "YYYY-MM-DD" -> days; false when malformed or not a real date. */
 static bool parse_date(const char *s, int32_t *days)
 {
-    int y, m, d;
-    char tail;
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || s[4] != '-' ||
-        s[7] != '-')
+    if (strlen(s) != 10)
         return false;
-    if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+    /* digits only, no sign or space (sscanf's %d would take "2027-+1-04") */
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+            return false;
+    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+    if (y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
         return false;
     int32_t v = days_from_civil(y, m, d);
     int32_t yy, mm, dd;
