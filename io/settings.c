@@ -471,7 +471,10 @@ cJSON *settings_to_json(const mm_config *c)
     }
     cJSON_AddNumberToObject(rec, "top_per_department", c->recognition.top);
     cJSON_AddNumberToObject(root, "threads", c->threads);
-    cJSON_AddNumberToObject(root, "seed", (double)c->seed);
+    /* exact: cJSON prints a number above 2^31 with 15 significant digits */
+    char seed[24];
+    snprintf(seed, sizeof seed, "%lld", (long long)c->seed);
+    cJSON_AddRawToObject(root, "seed", seed);
     /* cJSON's adders return NULL on OOM and leave the tree consistent: check once */
     if (!q || !hol || !m || !s || !w || !fa || !attrs || !so ||
         !cJSON_GetObjectItemCaseSensitive(root, "seed")) {
