@@ -23,19 +23,29 @@ void flow_free(flow_net *f)
     memset(f, 0, sizeof *f);
 }
 
-/* The weights of the criteria (flow.h); false when the costs would not fit. */
-static bool set_weights(flow_net *f, int64_t learners, int64_t slots)
+/*
+ * The weights of the criteria (flow.h); false when the costs would not fit.
+ * B bounds, per unit of arc cost, both a criterion's range over solutions
+ * (S) and its reduced costs under any tree (a potential sums at most
+ * n_nodes - 1 arc costs, so |rc| < (2 n_nodes + 1) C): then the sign of a
+ * weighted reduced cost is the sign of the first nonzero criterion's, and
+ * an optimal tree is optimal for each lexicographic stage in turn (GLPK's
+ * stages start from it and need no pivot).
+ */
+static bool set_weights(flow_net *f, int32_t n_nodes, int64_t slots)
 {
-    __int128 L = learners, S = slots, R_score = (__int128)MAX_SCORE * S;
+    __int128 B = 2 * (__int128)n_nodes + 1;
+    if (B < slots)
+        B = slots;
     __int128 w_learn, w_ses, w_score;
     if (f->p->objective == OBJECTIVE_SCORE) {
         w_ses = f->sessions ? 1 : 0;
-        w_learn = w_ses * S + 1;
-        w_score = w_learn * L + w_ses * S + 1;
+        w_learn = 1 + w_ses * B;
+        w_score = 1 + w_learn * B + w_ses * B;
     } else {
         w_score = 1;
-        w_ses = f->sessions ? R_score + 1 : 0;
-        w_learn = w_ses * S + R_score + 1;
+        w_ses = f->sessions ? 1 + (__int128)MAX_SCORE * B : 0;
+        w_learn = 1 + w_ses * B + (__int128)MAX_SCORE * B;
     }
     __int128 biggest = w_ses + w_score * MAX_SCORE;
     if (w_learn > biggest)
@@ -116,7 +126,7 @@ int flow_build(flow_net *f, const solve_problem *p)
     for (size_t e = 0; e < n; e++)
         if (pdeg[e] > 0)
             f->pnode[e] = nodes++;
-    if (!set_weights(f, learners, slots)) {
+    if (!set_weights(f, nodes, slots)) {
         rc = MM_EINTERNAL;
         goto done;
     }

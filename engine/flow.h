@@ -12,12 +12,12 @@
  * row's auxiliary variable, the learner rows are the flow balance), so a
  * spanning tree of this network is a simplex basis of that LP.
  *
- * The lexicographic objective is one cost with exact integer weights: the
- * criteria (learners, sessions, score) have ranges R = L, S and 1000 S
- * (L learners, S = sum of K), and a criterion's weight exceeds what all
- * lower ones together can change (w_low = 1, w_next = 1 + sum w R). Arc
- * costs stay below 2^62 for any company up to millions of learners; a
- * larger one is refused (MM_EINTERNAL) and solved by GLPK alone.
+ * The lexicographic objective is one cost with exact integer weights: a
+ * criterion's weight exceeds what all lower ones together can change, in
+ * the objective and in any tree's reduced costs (flow.c), so the optimal
+ * tree is an optimal basis of every stage. Arc costs stay below 2^62 for
+ * companies of millions; a larger one is refused (MM_EINTERNAL) and solved
+ * by GLPK alone.
  *
  * The starting tree is strongly feasible (each learner hangs from G by y
  * with no flow, each partner by s, which can always give back flow), so

@@ -96,6 +96,7 @@ typedef struct solver {
     const solve_problem *p;
     mm_diag *diag;
     int32_t *cap; /* partner capacities in use: a copy of p->partner_cap */
+    int32_t *lpins; /* per employee: pinned arcs as learner */
 
     /* fairness, flat per (attribute, group): fair_off[f] + g */
     size_t *fair_off;
@@ -631,11 +632,15 @@ done:
 static void set_all_bounds(solver *s)
 {
     const solve_problem *p = s->p;
+    /* Pins fix more than their arcs (flow.h does the same, so that a tree
+       of the network is a basis here): a pinned learner counts (y = 1),
+       and one whose capacity the pins fill takes no other pair. */
     for (size_t a = 0; a < p->n_arcs; a++) {
         int j = (int)a + 1;
+        int32_t l = p->arcs[a].learner;
         if (p->pinned && p->pinned[a])
             set_col_bnds(s, j, GLP_FX, 1.0, 1.0);
-        else if (!s->lrow[p->arcs[a].learner] || !s->active[a])
+        else if (!s->lrow[l] || !s->active[a] || s->lpins[l] >= p->learner_cap[l])
             set_col_bnds(s, j, GLP_FX, 0.0, 0.0);
         else
             set_col_bnds(s, j, GLP_DB, 0.0, 1.0);
@@ -643,7 +648,10 @@ static void set_all_bounds(solver *s)
     for (size_t e = 0; e < p->n_emps; e++) {
         if (s->lrow[e]) {
             set_row_bnds(s, s->lrow[e], GLP_FX, 0.0, 0.0);
-            set_col_bnds(s, s->ycol[e], GLP_DB, 0.0, 1.0);
+            if (s->lpins[e] > 0)
+                set_col_bnds(s, s->ycol[e], GLP_FX, 1.0, 1.0);
+            else
+                set_col_bnds(s, s->ycol[e], GLP_DB, 0.0, 1.0);
         }
         if (s->zcol[e])
             set_col_bnds(s, s->zcol[e], GLP_DB, 0.0, (double)s->zcap[e]);
@@ -1407,7 +1415,11 @@ static void set_basis(solver *s, const flow_net *f, const uint8_t *tree)
             glp_set_row_stat(s->lp, s->prow[e], tree[f->sarc[e]] ? GLP_BS : GLP_NU);
         if (s->ycol[e] && col_ok(s, s->ycol[e]) && f->yarc[e] >= 0) {
             int32_t k = f->yarc[e];
-            glp_set_col_stat(s->lp, s->ycol[e], tree[k] ? GLP_BS : ns->flow[k] ? GLP_NU : GLP_NL);
+            glp_set_col_stat(s->lp, s->ycol[e],
+                             tree[k]              ? GLP_BS
+                             : s->lpins[e] > 0    ? GLP_NS
+                             : ns->flow[k]        ? GLP_NU
+                                                  : GLP_NL);
         }
         if (s->zcol[e] && col_ok(s, s->zcol[e]) && f->zarc[e] >= 0) {
             int32_t k = f->zarc[e];
@@ -1416,11 +1428,11 @@ static void set_basis(solver *s, const flow_net *f, const uint8_t *tree)
     }
     for (size_t a = 0; a < p->n_arcs; a++) {
         int32_t k = f->xarc[a];
-        int st = k < 0                          ? GLP_NS
-                 : tree[k]                      ? GLP_BS
-                 : p->pinned && p->pinned[a]    ? GLP_NS
-                 : ns->flow[k]                  ? GLP_NU
-                                                : GLP_NL;
+        int st = k < 0                       ? GLP_NS
+                 : tree[k]                   ? GLP_BS
+                 : ns->lo[k] == ns->hi[k]    ? GLP_NS /* pinned, or the pins fill the learner */
+                 : ns->flow[k]               ? GLP_NU
+                                             : GLP_NL;
         if (col_ok(s, (int)a + 1))
             glp_set_col_stat(s->lp, (int)a + 1, st);
     }
@@ -1662,6 +1674,7 @@ done:
 static void solver_free(solver *s)
 {
     free(s->cap);
+    free(s->lpins);
     free(s->fair_off), free(s->fair_n), free(s->fair_m), free(s->fair_ok_group);
     free(s->fair_on), free(s->tcol), free(s->fair_urow), free(s->fair_lrow);
     free(s->lrow), free(s->prow), free(s->ycol), free(s->zcol), free(s->zrow), free(s->zcap);
@@ -1678,15 +1691,18 @@ static int solver_init(solver *s, const solve_problem *p, mm_diag *diag, bool du
     s->p = p;
     s->diag = diag;
     s->cap = xcalloc(p->n_emps, sizeof *s->cap);
+    s->lpins = xcalloc(p->n_emps, sizeof *s->lpins);
     s->chosen = xcalloc(p->n_arcs, sizeof *s->chosen);
     s->count = xcalloc(2 * p->n_emps, sizeof *s->count); /* as learner, as partner */
     s->dual = duals ? xcalloc(p->n_emps, sizeof *s->dual) : NULL;
-    if (!s->cap || !s->chosen || !s->count || (duals && !s->dual)) {
+    if (!s->cap || !s->lpins || !s->chosen || !s->count || (duals && !s->dual)) {
         rc = MM_ENOMEM;
         goto done;
     }
     if (p->n_emps)
         memcpy(s->cap, p->partner_cap, p->n_emps * sizeof *s->cap);
+    for (size_t a = 0; a < p->n_arcs && p->pinned; a++)
+        s->lpins[p->arcs[a].learner] += p->pinned[a] != 0;
     rc = fairness_prepare(s);
 done:
     return rc;
