@@ -1,0 +1,577 @@
+/*
+ * test_runs.c - stored runs and what is built from them, without the
+ * engine: runs written by hand into a store holding tests/cases/_base, then
+ * the store's answers for missing runs and stores, publishing, feedback.csv
+ * checked with FILE:LINE:COLUMN errors, the recognition record and its
+ * Markdown, and the diff of two reports.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <cJSON.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "diff.h"
+#include "feedback.h"
+#include "fileio.h"
+#include "import.h"
+#include "recognition.h"
+#include "store.h"
+
+typedef struct fixture {
+    char dir[64];
+    char db[128];
+    store *s;
+    mm_diag *diag;
+} fixture;
+
+static void put(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* True when some entry of diag reads exactly want. */
+static int has(const mm_diag *diag, const char *want)
+{
+    for (size_t i = 0; i < mm_diag_size(diag); i++)
+        if (strcmp(mm_diag_message(diag, i), want) == 0)
+            return 1;
+    for (size_t i = 0; i < mm_diag_size(diag); i++)
+        fprintf(stderr, "  got %s:%ld:%ld: %s\n", mm_diag_file(diag, i), mm_diag_line(diag, i),
+                mm_diag_column(diag, i), mm_diag_message(diag, i));
+    return 0;
+}
+
+static int make_files(void *ctx, int64_t run_id, file_set *files)
+{
+    (void)ctx;
+    char *text = malloc(64);
+    char *empty = malloc(1);
+    if (!text || !empty) {
+        free(text);
+        free(empty);
+        return MM_ENOMEM;
+    }
+    snprintf(text, 64, "{\"run\": {\"id\": %lld}}", (long long)run_id);
+    int rc = fileset_add(files, "report.json", text, strlen(text));
+    if (rc == MM_OK)
+        rc = fileset_add(files, "empty.csv", empty, 0);
+    else
+        free(empty);
+    return rc;
+}
+
+/* A run of quarter q: E002 mentored by E001, E004 shadowing E003 and E006. */
+static int64_t save_run(fixture *f, const char *q, int32_t sessions)
+{
+    static const store_pair pairs[] = {
+        {"mentoring", "E002", "E001", 700, 0, 0},
+        {"shadowing", "E004", "E003", 500, 0, 0},
+        {"shadowing", "E004", "E006", 400, 0, 0},
+    };
+    store_pair p[3];
+    memcpy(p, pairs, sizeof p);
+    for (int i = 0; i < 3; i++)
+        p[i].sessions = sessions;
+    static const store_unmatched un[] = {{"mentoring", "E004", "grade_gap"}};
+    store_run run = {"2027-03-01T00:00:00Z", q, "0000", "{}", 1, p, 3, un, 1, "{}"};
+    file_set files = {0};
+    int64_t id = 0;
+    assert_int_equal(store_save_run(f->s, &run, make_files, NULL, &id, &files, f->diag), MM_OK);
+    fileset_free(&files);
+    return id;
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/mm-runs.XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->db, sizeof f->db, "%s/q.db", f->dir);
+    f->diag = mm_diag_new(100);
+    char base[4096], sha[65];
+    const char *root = getenv("MM_ROOT");
+    snprintf(base, sizeof base, "%s/tests/cases/_base", root ? root : ".");
+    mm_model *m = NULL;
+    if (!f->diag || import_company(base, NULL, &m, sha, f->diag) != MM_OK ||
+        store_open(f->db, 0, &f->s, f->diag) != MM_OK ||
+        store_save_snapshot(f->s, m, sha, f->diag) != MM_OK)
+        return -1;
+    mm_model_free(m);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    store_close(f->s);
+    mm_diag_free(f->diag);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc == 0 ? 0 : -1;
+}
+
+static void test_open_errors(void **state)
+{
+    fixture *f = *state;
+    char path[160];
+    store *s = NULL;
+    snprintf(path, sizeof path, "%s/none.db", f->dir);
+    assert_int_equal(store_open(path, 1, &s, f->diag), MM_ENOINPUT);
+    assert_null(s);
+    assert_true(has(f->diag, "no such store"));
+    assert_string_equal(mm_diag_file(f->diag, 0), path);
+    mm_diag_clear(f->diag);
+
+    /* no folder to create it in */
+    snprintf(path, sizeof path, "%s/none/q.db", f->dir);
+    assert_int_equal(store_open(path, 0, &s, f->diag), MM_ECANTCREAT);
+    assert_null(s);
+    assert_int_equal(mm_diag_error_count(f->diag), 1);
+    mm_diag_clear(f->diag);
+
+    /* a file that is not a store */
+    snprintf(path, sizeof path, "%s/notes.txt", f->dir);
+    put(path, "these are not the tables you are looking for, not by a long way\n");
+    assert_int_equal(store_open(path, 1, &s, f->diag), MM_ESTORE);
+    assert_null(s);
+    assert_true(has(f->diag, "file is not a database"));
+    mm_diag_clear(f->diag);
+
+    /* a store written by a later mentormatch */
+    snprintf(path, sizeof path, "%s/later.db", f->dir);
+    assert_int_equal(store_open(path, 0, &s, f->diag), MM_OK);
+    store_close(s);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(store_open(path, 1, &s, f->diag), MM_ESTORE);
+    assert_null(s);
+    assert_int_equal(mm_diag_error_count(f->diag), 1);
+    assert_non_null(strstr(mm_diag_message(f->diag, 0), "schema version 999"));
+    mm_diag_clear(f->diag);
+}
+
+static void test_missing_runs(void **state)
+{
+    fixture *f = *state;
+    file_set files = {0};
+    int64_t found = 0;
+    bool published = true;
+    assert_int_equal(store_run_files(f->s, 0, &found, &files, f->diag), MM_ENOTFOUND);
+    assert_true(has(f->diag, "no runs yet"));
+    assert_int_equal(store_run_files(f->s, 7, &found, &files, f->diag), MM_ENOTFOUND);
+    assert_true(has(f->diag, "no run 7"));
+    assert_int_equal(files.n, 0);
+    mm_diag_clear(f->diag);
+    assert_int_equal(store_run_state(f->s, 7, &published, f->diag), MM_ENOTFOUND);
+    char quarter[16];
+    int64_t replaced = -1;
+    assert_int_equal(store_publish_run(f->s, 7, false, quarter, &replaced, f->diag),
+                     MM_ENOTFOUND);
+    assert_true(has(f->diag, "no run 7"));
+    mm_diag_clear(f->diag);
+    size_t n = 99;
+    char path[160];
+    snprintf(path, sizeof path, "%s/feedback.csv", f->dir);
+    put(path, "learner_id,partner_id,track,sessions_attended,rating\n");
+    assert_int_equal(feedback_import(f->s, 7, path, &n, f->diag), MM_ENOTFOUND);
+    assert_int_equal(n, 0);
+}
+
+static void test_run_files_and_publish(void **state)
+{
+    fixture *f = *state;
+    int64_t a = save_run(f, "2027Q1", 4), b = save_run(f, "2027Q1", 4);
+    assert_int_equal(a, 1);
+    assert_int_equal(b, 2);
+
+    /* the newest run's files, an empty one included */
+    file_set files = {0};
+    int64_t found = 0;
+    assert_int_equal(store_run_files(f->s, 0, &found, &files, f->diag), MM_OK);
+    assert_int_equal(found, 2);
+    assert_int_equal(files.n, 2);
+    const struct file_set_entry *e = fileset_find(&files, "empty.csv");
+    assert_non_null(e);
+    assert_int_equal(e->len, 0);
+    assert_string_equal(e->data, "");
+    e = fileset_find(&files, "report.json");
+    assert_non_null(e);
+    assert_string_equal(e->data, "{\"run\": {\"id\": 2}}");
+    fileset_free(&files);
+
+    char quarter[16];
+    int64_t replaced = -1;
+    bool published = true;
+    assert_int_equal(store_run_state(f->s, 1, &published, f->diag), MM_OK);
+    assert_false(published);
+    assert_int_equal(store_publish_run(f->s, 1, false, quarter, &replaced, f->diag), MM_OK);
+    assert_string_equal(quarter, "2027Q1");
+    assert_int_equal(replaced, 0);
+    /* again: nothing to replace */
+    assert_int_equal(store_publish_run(f->s, 1, false, quarter, &replaced, f->diag), MM_OK);
+    assert_int_equal(replaced, 0);
+    /* another run of the quarter needs --replace */
+    assert_int_equal(store_publish_run(f->s, 2, false, quarter, &replaced, f->diag), MM_EUSAGE);
+    assert_true(has(f->diag, "run 1 is already the official run of 2027Q1; publish run 2 with "
+                             "--replace to replace it"));
+    assert_int_equal(store_run_state(f->s, 2, &published, f->diag), MM_OK);
+    assert_false(published);
+    mm_diag_clear(f->diag);
+    assert_int_equal(store_publish_run(f->s, 2, true, quarter, &replaced, f->diag), MM_OK);
+    assert_int_equal(replaced, 1);
+    assert_int_equal(store_run_state(f->s, 1, &published, f->diag), MM_OK);
+    assert_false(published);
+    assert_int_equal(store_run_state(f->s, 2, &published, f->diag), MM_OK);
+    assert_true(published);
+}
+
+/* Imports text as feedback.csv of run; returns the code, rows in *n. */
+static int feedback(fixture *f, int64_t run, const char *text, size_t *n)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/feedback.csv", f->dir);
+    put(path, text);
+    mm_diag_clear(f->diag);
+    return feedback_import(f->s, run, path, n, f->diag);
+}
+
+static void expect_error_at(const mm_diag *diag, long line, long column, const char *message)
+{
+    for (size_t i = 0; i < mm_diag_size(diag); i++)
+        if (mm_diag_line(diag, i) == line && mm_diag_column(diag, i) == column &&
+            strcmp(mm_diag_message(diag, i), message) == 0) {
+            assert_string_equal(mm_diag_file(diag, i), "feedback.csv");
+            return;
+        }
+    fprintf(stderr, "missing feedback.csv:%ld:%ld: %s\n", line, column, message);
+    has(diag, "");
+    fail();
+}
+
+static void test_feedback(void **state)
+{
+    fixture *f = *state;
+    int64_t run = save_run(f, "2027Q1", 4);
+    size_t n = 99;
+    const char *good = "learner_id,partner_id,track,sessions_attended,rating\n"
+                       "E002,E001,mentoring,4,5\n";
+    assert_int_equal(feedback(f, run, good, &n), MM_EDATA);
+    assert_true(has(f->diag, "run 1 is a draft: feedback is for published runs "
+                             "(mentormatch publish --run 1)"));
+    char quarter[16];
+    int64_t replaced;
+    assert_int_equal(store_publish_run(f->s, run, false, quarter, &replaced, f->diag), MM_OK);
+
+    /* a header without two of the columns: each named, no row read */
+    assert_int_equal(feedback(f, run, "Learner_ID,partner_id,track\nE002,E001,mentoring\n", &n),
+                     MM_EDATA);
+    assert_int_equal(mm_diag_error_count(f->diag), 2);
+    expect_error_at(f->diag, 1, 0, "missing required column \"sessions_attended\"");
+    expect_error_at(f->diag, 1, 0, "missing required column \"rating\"");
+
+    /* columns in any order, names in any case; a short row */
+    assert_int_equal(feedback(f, run,
+                              "RATING,track,learner_id,partner_id,sessions_attended\n"
+                              "4,shadowing,E004,E003,2\n"
+                              "0,shadowing,E004,E006\n"
+                              "3,mentoring,E002,E001,0010000000\n",
+                              &n),
+                     MM_EDATA);
+    assert_int_equal(mm_diag_error_count(f->diag), 3);
+    expect_error_at(f->diag, 3, 1, "rating: expected an integer 1..5, got \"0\"");
+    expect_error_at(f->diag, 3, 5, "sessions_attended: expected an integer 0..1000, got \"\"");
+    expect_error_at(f->diag, 4, 5,
+                    "sessions_attended: expected an integer 0..1000, got \"0010000000\"");
+    assert_int_equal(n, 0);
+
+    /* all or nothing: the good file stores its rows, a bad one after it none */
+    assert_int_equal(feedback(f, run,
+                              "rating,track,learner_id,partner_id,sessions_attended\n"
+                              "4,shadowing,E004,E003,2\n"
+                              "1,shadowing,E004,E006,0\n"
+                              "5,mentoring,E002,E001,1000\n",
+                              &n),
+                     MM_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(feedback(f, run, "learner_id,partner_id,track,sessions_attended,rating\n"
+                                      "E002,E003,mentoring,1,5\n",
+                              &n),
+                     MM_EDATA);
+    expect_error_at(f->diag, 2, 2, "partner_id: E002 and E003 were not paired on mentoring in run 1");
+    assert_int_equal(n, 0);
+}
+
+static void test_feedback_no_pairs(void **state)
+{
+    fixture *f = *state;
+    store_run run = {"2027-03-01T00:00:00Z", "2027Q2", "0000", "{}", 1, NULL, 0, NULL, 0, "{}"};
+    file_set files = {0};
+    int64_t id = 0;
+    assert_int_equal(store_save_run(f->s, &run, make_files, NULL, &id, &files, f->diag), MM_OK);
+    fileset_free(&files);
+    char quarter[16];
+    int64_t replaced;
+    assert_int_equal(store_publish_run(f->s, id, false, quarter, &replaced, f->diag), MM_OK);
+    size_t n = 9;
+    assert_int_equal(feedback(f, id, "learner_id,partner_id,track,sessions_attended,rating\n", &n),
+                     MM_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(feedback(f, id, "learner_id,partner_id,track,sessions_attended,rating\n"
+                                     "E002,E001,mentoring,1,5\n",
+                              &n),
+                     MM_EDATA);
+    expect_error_at(f->diag, 2, 2, "partner_id: E002 and E001 were not paired on mentoring in run 1");
+}
+
+static const cJSON *person(const cJSON *rec, const char *id)
+{
+    const cJSON *p;
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(rec, "people"))
+        if (strcmp(cJSON_GetObjectItemCaseSensitive(p, "employee_id")->valuestring, id) == 0)
+            return p;
+    return NULL;
+}
+
+static double role_num(const cJSON *p, const char *role, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, role), key);
+    assert_true(cJSON_IsNumber(v));
+    return v->valuedouble;
+}
+
+static void test_recognition(void **state)
+{
+    fixture *f = *state;
+    char quarter[16];
+    int64_t replaced;
+    int64_t q1 = save_run(f, "2027Q1", 3), q2 = save_run(f, "2027Q2", 1);
+    save_run(f, "2027Q3", 5); /* a draft: not counted */
+    assert_int_equal(store_publish_run(f->s, q1, false, quarter, &replaced, f->diag), MM_OK);
+    assert_int_equal(store_publish_run(f->s, q2, false, quarter, &replaced, f->diag), MM_OK);
+    size_t n;
+    assert_int_equal(feedback(f, q1, "learner_id,partner_id,track,sessions_attended,rating\n"
+                                     "E002,E001,mentoring,2,4\n",
+                              &n),
+                     MM_OK);
+
+    mm_config cfg;
+    config_defaults(&cfg);
+    cfg.recognition.n_badges = 3;
+    cfg.recognition.badges[0] = (config_badge){"Two-quarter guide", 0, 2, 4};
+    cfg.recognition.badges[1] = (config_badge){"First session", 1, 0, 1};
+    cfg.recognition.badges[2] = (config_badge){"Veteran", 2, 5, 0};
+    cfg.recognition.top = 1;
+    int rc = -1;
+    cJSON *rec = recognition_build(f->s, &cfg, "", f->diag, &rc);
+    assert_int_equal(rc, MM_OK);
+    assert_non_null(rec);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(rec, "until_quarter")->valuestring,
+                        "2027Q2");
+    const cJSON *e001 = person(rec, "E001");
+    assert_non_null(e001);
+    assert_true(role_num(e001, "mentor", "quarters") == 2);
+    assert_true(role_num(e001, "mentor", "sessions") == 4);
+    /* 2 attended of the 3 scheduled in Q1; Q2 has no feedback */
+    const cJSON *cr = cJSON_GetObjectItemCaseSensitive(e001, "completion_rate");
+    assert_true(cJSON_IsNumber(cr));
+    assert_true(cr->valuedouble > 0.66 && cr->valuedouble < 0.67);
+    const cJSON *badges = cJSON_GetObjectItemCaseSensitive(e001, "badges");
+    assert_int_equal(cJSON_GetArraySize(badges), 1);
+    assert_string_equal(cJSON_GetArrayItem(badges, 0)->valuestring, "Two-quarter guide");
+    assert_non_null(person(rec, "E006"));
+    assert_null(person(rec, "E005"));
+
+    size_t len = 0;
+    char *md = recognition_markdown(rec, &cfg, &len);
+    assert_non_null(md);
+    assert_int_equal(strlen(md), len);
+    assert_non_null(strstr(md, "# Recognition, published runs up to 2027Q2\n"));
+    assert_non_null(strstr(md, "Earned with at least 2 quarters and at least 4 sessions as mentor."));
+    assert_non_null(strstr(md, "Earned with at least 1 session as host."));
+    assert_non_null(strstr(md, "Earned with at least 5 quarters as learner.\n\nNobody yet.\n"));
+    assert_non_null(strstr(md, "| E001 | Engineering | 2 | 4 |\n"));
+    assert_non_null(strstr(md, "| E003 | Platform | 2 | 4 |\n| E006 | Engineering | 2 | 4 |\n"));
+    /* one per department (top_per_department 1): E006 ties E001 and comes second */
+    assert_non_null(strstr(md, "|---|---|---:|\n| Engineering | E001 | 4 |\n"
+                               "| Platform | E003 | 4 |\n\n## Completion"));
+    assert_non_null(strstr(md, "| E001 | Engineering | 67% |\n"));
+    free(md);
+    cJSON_Delete(rec);
+
+    /* up to Q1 only */
+    rec = recognition_build(f->s, &cfg, "2027Q1", f->diag, &rc);
+    assert_int_equal(rc, MM_OK);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(rec, "until_quarter")->valuestring,
+                        "2027Q1");
+    assert_true(role_num(person(rec, "E001"), "mentor", "quarters") == 1);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(person(rec, "E001"),
+                                                                         "badges")),
+                     0);
+    cJSON_Delete(rec);
+}
+
+static void test_recognition_empty(void **state)
+{
+    fixture *f = *state;
+    mm_config cfg;
+    config_defaults(&cfg);
+    int rc = -1;
+    cJSON *rec = recognition_build(f->s, &cfg, NULL, f->diag, &rc);
+    assert_int_equal(rc, MM_OK);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(rec, "people")), 0);
+    size_t len;
+    char *md = recognition_markdown(rec, &cfg, &len);
+    assert_non_null(md);
+    assert_non_null(strstr(md, "# Recognition, published runs up to now\n"));
+    assert_non_null(strstr(md, "0 people took part"));
+    free(md);
+    cJSON_Delete(rec);
+}
+
+static cJSON *parse(const char *text)
+{
+    cJSON *j = cJSON_Parse(text);
+    assert_non_null(j);
+    return j;
+}
+
+static void test_diff(void **state)
+{
+    (void)state;
+    cJSON *a = parse(
+        "{\"run\": {\"id\": 1, \"inputs_sha256\": \"aa\"},"
+        " \"pairs\": ["
+        "  {\"track\": \"mentoring\", \"learner_id\": \"L1\", \"partner_id\": \"M1\"},"
+        "  {\"track\": \"mentoring\", \"learner_id\": \"L2\", \"partner_id\": \"M2\"},"
+        "  {\"track\": \"mentoring\", \"learner_id\": \"L3\", \"partner_id\": \"M3\"},"
+        "  {\"track\": \"shadowing\", \"learner_id\": \"L1\", \"partner_id\": \"H1\"},"
+        "  {\"track\": \"shadowing\", \"learner_id\": \"L1\", \"partner_id\": \"H2\"}],"
+        " \"fairness\": {\"mentor_load_gini\": 0.5, \"cross_department_share\": 0.25,"
+        "  \"attributes\": ["
+        "   {\"name\": \"department\", \"track\": \"mentoring\","
+        "    \"demographic_parity_difference\": 0.1, \"groups\": ["
+        "     {\"group\": \"ENG\", \"selection_rate\": 0.5, \"matched\": 1, \"flagged\": true},"
+        "     {\"group\": \"SAL\", \"selection_rate\": 0.75, \"matched\": 3, \"flagged\": false},"
+        "     {\"group\": \"tiny\", \"selection_rate\": null, \"matched\": null}]},"
+        "   {\"name\": \"grade\", \"track\": \"mentoring\","
+        "    \"demographic_parity_difference\": 0.2, \"groups\": []}]}}");
+    cJSON *b = parse(
+        "{\"run\": {\"id\": 2, \"inputs_sha256\": \"bb\"},"
+        " \"pairs\": ["
+        "  {\"track\": \"mentoring\", \"learner_id\": \"L1\", \"partner_id\": \"M1\"},"
+        "  {\"track\": \"mentoring\", \"learner_id\": \"L2\", \"partner_id\": \"M9\"},"
+        "  {\"track\": \"mentoring\", \"learner_id\": \"L4\", \"partner_id\": \"M4\"},"
+        "  {\"track\": \"shadowing\", \"learner_id\": \"L1\", \"partner_id\": \"H1\"}],"
+        " \"fairness\": {\"cross_department_share\": 0.5,"
+        "  \"attributes\": ["
+        "   {\"name\": \"department\", \"track\": \"mentoring\","
+        "    \"demographic_parity_difference\": 0.3, \"groups\": ["
+        "     {\"group\": \"ENG\", \"selection_rate\": 0.25, \"matched\": 1, \"flagged\": false}]}]}}");
+    cJSON *d = diff_reports(a, b);
+    assert_non_null(d);
+    char *text = cJSON_PrintUnformatted(d);
+    assert_non_null(text);
+    assert_string_equal(
+        text,
+        "{\"run_a\":1,\"run_b\":2,\"same_inputs\":false,\"tracks\":{"
+        "\"mentoring\":{\"matched_a\":3,\"matched_b\":3,"
+        "\"kept\":[{\"learner_id\":\"L1\",\"before\":\"M1\"}],"
+        "\"changed\":[{\"learner_id\":\"L2\",\"before\":\"M2\",\"after\":\"M9\"}],"
+        "\"new\":[{\"learner_id\":\"L4\",\"after\":\"M4\"}],"
+        "\"dropped\":[{\"learner_id\":\"L3\",\"before\":\"M3\"}]},"
+        "\"shadowing\":{\"matched_a\":1,\"matched_b\":1,\"kept\":[],"
+        "\"changed\":[{\"learner_id\":\"L1\",\"before\":\"H1;H2\",\"after\":\"H1\"}],"
+        "\"new\":[],\"dropped\":[]}},"
+        "\"fairness\":{\"mentor_load_gini\":{\"a\":0.5,\"b\":null},"
+        "\"cross_department_share\":{\"a\":0.25,\"b\":0.5},\"attributes\":["
+        "{\"name\":\"department\",\"track\":\"mentoring\","
+        "\"demographic_parity_difference_a\":0.1,\"demographic_parity_difference_b\":0.3,"
+        "\"groups\":["
+        "{\"group\":\"ENG\",\"selection_rate_a\":0.5,\"selection_rate_b\":0.25,"
+        "\"matched_a\":1,\"matched_b\":1,\"flagged_a\":true,\"flagged_b\":false},"
+        "{\"group\":\"SAL\",\"selection_rate_a\":0.75,\"selection_rate_b\":null,"
+        "\"matched_a\":3,\"matched_b\":null,\"flagged_a\":false,\"flagged_b\":false},"
+        "{\"group\":\"tiny\",\"selection_rate_a\":null,\"selection_rate_b\":null,"
+        "\"matched_a\":null,\"matched_b\":null,\"flagged_a\":false,\"flagged_b\":false}]},"
+        "{\"name\":\"grade\",\"track\":\"mentoring\","
+        "\"demographic_parity_difference_a\":0.2,\"demographic_parity_difference_b\":null,"
+        "\"groups\":[]}]}}");
+    free(text);
+
+    char *out = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&out, &len);
+    assert_non_null(fp);
+    diff_print(fp, d);
+    assert_int_equal(fclose(fp), 0);
+    assert_non_null(strstr(
+        out, "run 1 -> run 2 (different inputs)\n"
+             "mentoring: 3 -> 3 learners matched; kept 1, changed 1, new 1, dropped 1\n"
+             "  changed L2: M2 -> M9\n"
+             "  new     L4: M4\n"
+             "  dropped L3: M3\n"
+             "shadowing: 1 -> 1 learners matched; kept 0, changed 1, new 0, dropped 0\n"
+             "  changed L1: H1;H2 -> H1\n"
+             "mentor load Gini 0.500 -> "));
+    assert_non_null(strstr(out, "; cross-department share 0.250 -> 0.500\n"
+                                "department, mentoring: demographic parity difference "
+                                "0.100 -> 0.300\n"
+                                "  ENG                            50.0% ->   25.0%  flagged in a\n"
+                                "  SAL                            75.0% -> "));
+    /* a group suppressed in both runs is left out */
+    assert_null(strstr(out, "tiny"));
+    assert_non_null(strstr(out, "grade, mentoring: demographic parity difference 0.200 -> "));
+    free(out);
+    cJSON_Delete(d);
+
+    /* a run against itself: everything kept, same inputs */
+    d = diff_reports(a, a);
+    assert_non_null(d);
+    fp = open_memstream(&out, &len);
+    assert_non_null(fp);
+    diff_print(fp, d);
+    assert_int_equal(fclose(fp), 0);
+    assert_non_null(strstr(out, "run 1 -> run 1 (same inputs)\n"
+                                "mentoring: 3 -> 3 learners matched; kept 3, changed 0, new 0, "
+                                "dropped 0\n"
+                                "shadowing: 1 -> 1 learners matched; kept 1, changed 0, new 0, "
+                                "dropped 0\n"));
+    free(out);
+    cJSON_Delete(d);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_runs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_run_files_and_publish, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_feedback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_feedback_no_pairs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recognition, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recognition_empty, setup, teardown),
+        cmocka_unit_test(test_diff),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
