@@ -383,7 +383,7 @@ def report(doc, md_path, svg_path):
           "\"network\" is the same solve with `no_certify` (the network simplex alone), "
           "and certify the difference of the medians; "
           "LEMON = NetworkSimplex::run() on the same lexicographic problem as one min-cost "
-          "circulation; GLPK = GLPK's simplex alone; greedy = best score first.")
+          "flow with exact weights; GLPK = GLPK's simplex alone; greedy = best score first.")
         w("")
         w("| employees | graph | arcs | ours (s) | of which network / certify | LEMON (s) "
           "| ours / LEMON | GLPK alone (s) | greedy (s) | optimum: learners, arcs, score "
