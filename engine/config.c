@@ -42,6 +42,7 @@ void config_defaults(mm_config *c)
     c->fairness.enforce = false;
     c->solver.time_limit_s = 300;
     c->solver.mip_gap = 0.0001;
+    c->solver.max_candidates = 16;
     static const struct {
         const char *name;
         int32_t role, quarters, sessions;

@@ -74,6 +74,7 @@ typedef struct mm_config {
     struct {
         double time_limit_s;
         double mip_gap;
+        int32_t max_candidates; /* pairs kept per learner for the solve, 0 = all */
     } solver;
     struct {
         config_badge badges[CONFIG_MAX_BADGES];

@@ -20,6 +20,8 @@ void flow_free(flow_net *f)
     ns_free(&f->ns);
     free(f->lnode), free(f->pnode), free(f->yarc), free(f->zarc), free(f->sarc);
     free(f->xarc), free(f->arc_of), free(f->zcap);
+    free(f->lpins), free(f->first), free(f->priced), free(f->priced_next), free(f->priced_head);
+    free(f->priced_arc);
     memset(f, 0, sizeof *f);
 }
 
@@ -75,6 +77,7 @@ int flow_build(flow_net *f, const solve_problem *p)
     int rc = MM_ENOMEM;
     size_t n = p->n_emps;
     int32_t *deg = NULL, *pdeg = NULL, *lpins = NULL, *ppins = NULL;
+    bool every = p->pairs_of != NULL; /* a node for everyone with capacity */
 
     memset(f, 0, sizeof *f);
     f->p = p;
@@ -87,11 +90,15 @@ int flow_build(flow_net *f, const solve_problem *p)
     f->xarc = malloc((p->n_arcs ? p->n_arcs : 1) * sizeof *f->xarc);
     deg = xcalloc(n, sizeof *deg);
     pdeg = xcalloc(n, sizeof *pdeg);
-    lpins = xcalloc(n, sizeof *lpins);
+    lpins = f->lpins = xcalloc(n, sizeof *lpins);
     ppins = xcalloc(n, sizeof *ppins);
+    f->first = xcalloc(n + 1, sizeof *f->first);
+    f->priced_head = malloc((n ? n : 1) * sizeof *f->priced_head);
     if (!f->lnode || !f->pnode || !f->yarc || !f->zarc || !f->sarc || !f->zcap || !f->xarc ||
-        !deg || !pdeg || !lpins || !ppins)
+        !deg || !pdeg || !lpins || !ppins || !f->first || !f->priced_head)
         goto done;
+    for (size_t e = 0; e < n; e++)
+        f->priced_head[e] = -1;
     for (size_t a = 0; a < p->n_arcs; a++) {
         const candidate *c = &p->arcs[a];
         deg[c->learner]++;
@@ -101,16 +108,20 @@ int flow_build(flow_net *f, const solve_problem *p)
             ppins[c->partner]++;
         }
     }
+    for (size_t e = 0; e < n; e++)
+        f->first[e + 1] = f->first[e] + (size_t)deg[e];
     /* nodes: G, learners, partners (each in employee order); K and weights */
     int32_t nodes = 1;
     int64_t learners = 0, slots = 0;
     size_t n_x = 0, n_z = 0;
     for (size_t e = 0; e < n; e++) {
         f->yarc[e] = f->zarc[e] = f->sarc[e] = -1;
-        if (p->learner_cap[e] > 0 && deg[e] > 0) {
+        if (p->learner_cap[e] > 0 && (deg[e] > 0 || every)) {
             /* K = min(capacity, pairs); with pairs left out, the capacity */
             int32_t pairs = p->pruned_bound && p->pruned_bound[e] >= 0 ? INT32_MAX : deg[e];
             int32_t k = p->learner_cap[e] < pairs ? p->learner_cap[e] : pairs;
+            if (k < 1)
+                k = 1;
             f->lnode[e] = nodes++;
             f->zcap[e] = k - 1;
             learners++;
@@ -124,7 +135,7 @@ int flow_build(flow_net *f, const solve_problem *p)
     }
     int32_t first_partner = nodes;
     for (size_t e = 0; e < n; e++)
-        if (pdeg[e] > 0)
+        if (pdeg[e] > 0 || (every && p->partner_cap[e] > 0))
             f->pnode[e] = nodes++;
     if (!set_weights(f, nodes, slots)) {
         rc = MM_EINTERNAL;
@@ -180,7 +191,7 @@ int flow_build(flow_net *f, const solve_problem *p)
     }
     rc = ns_start(ns);
 done:
-    free(deg), free(pdeg), free(lpins), free(ppins);
+    free(deg), free(pdeg), free(ppins);
     if (rc != MM_OK)
         flow_free(f);
     return rc;
@@ -207,6 +218,11 @@ void flow_solution(const flow_net *f, uint8_t *chosen, int64_t *learners, int64_
         nx += on;
         sc += on ? p->arcs[a].score : 0;
     }
+    for (size_t k = 0; k < f->n_priced; k++) {
+        int on = f->ns.flow[f->priced_arc[k]] > 0;
+        nx += on;
+        sc += on ? f->priced[k].score : 0;
+    }
     for (size_t e = 0; e < p->n_emps; e++)
         if (f->yarc[e] >= 0)
             nl += f->ns.flow[f->yarc[e]];
@@ -223,13 +239,112 @@ size_t flow_uncertified(const flow_net *f, int32_t *out)
         return 0;
     for (size_t e = 0; e < p->n_emps; e++) {
         int32_t b = p->pruned_bound[e];
-        if (b < 0 || !f->lnode[e])
+        if (b < 0 || p->learner_cap[e] <= 0)
             continue;
+        if (!f->lnode[e]) { /* every pair it kept went (its mentor): nothing rules the rest out */
+            out[k++] = (int32_t)e;
+            continue;
+        }
         ns_pot limit = -((ns_pot)f->w_ses + (ns_pot)f->w_score * b);
         if (f->ns.pi[f->lnode[e]] > limit)
             out[k++] = (int32_t)e;
     }
     return k;
+}
+
+/* Whether learner l's pair with partner q is in the network already. */
+static bool in_network(const flow_net *f, int32_t l, int32_t q)
+{
+    const candidate *arcs = f->p->arcs;
+    size_t lo = f->first[l], hi = f->first[l + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (arcs[mid].partner < q)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < f->first[l + 1] && arcs[lo].partner == q)
+        return true;
+    for (int32_t k = f->priced_head[l]; k >= 0; k = f->priced_next[k])
+        if (f->priced[k].partner == q)
+            return true;
+    return false;
+}
+
+static int add_priced(flow_net *f, const candidate *c)
+{
+    if (f->n_priced == f->cap_priced) {
+        size_t cap = f->cap_priced ? 2 * f->cap_priced : 256;
+        candidate *pc = realloc(f->priced, cap * sizeof *pc);
+        if (!pc)
+            return MM_ENOMEM;
+        f->priced = pc;
+        int32_t *pn = realloc(f->priced_next, cap * sizeof *pn);
+        if (!pn)
+            return MM_ENOMEM;
+        f->priced_next = pn;
+        int32_t *pa = realloc(f->priced_arc, cap * sizeof *pa);
+        if (!pa)
+            return MM_ENOMEM;
+        f->priced_arc = pa;
+        f->cap_priced = cap;
+    }
+    int rc = ns_add_arc(&f->ns, f->pnode[c->partner], f->lnode[c->learner], 0, 1,
+                        -(f->w_ses + f->w_score * (int64_t)c->score));
+    if (rc != MM_OK)
+        return rc;
+    size_t k = f->n_priced++;
+    f->priced[k] = *c;
+    f->priced_arc[k] = (int32_t)f->ns.n_arcs - 1;
+    f->priced_next[k] = f->priced_head[c->learner];
+    f->priced_head[c->learner] = (int32_t)k;
+    return MM_OK;
+}
+
+int flow_price(flow_net *f)
+{
+    const solve_problem *p = f->p;
+    int rc = MM_OK;
+    int32_t *open = malloc((p->n_emps ? p->n_emps : 1) * sizeof *open);
+    if (!open)
+        return MM_ENOMEM;
+    for (;;) {
+        size_t n_open = flow_uncertified(f, open), added = 0;
+        for (size_t i = 0; i < n_open && rc == MM_OK; i++) {
+            int32_t l = open[i];
+            const candidate *pairs = NULL;
+            size_t n = 0;
+            if (!f->lnode[l] || f->lpins[l] >= p->learner_cap[l])
+                continue; /* no node (no capacity), or the pins fill it */
+            if ((rc = p->pairs_of(p->pairs_ctx, l, &pairs, &n)) != MM_OK)
+                break;
+            const ns_pot pi_l = f->ns.pi[f->lnode[l]];
+            for (size_t j = 0; j < n && rc == MM_OK; j++) {
+                const candidate *c = &pairs[j];
+                if (c->learner != l || c->partner < 0 || (size_t)c->partner >= p->n_emps ||
+                    c->score < 0 || c->score > MAX_SCORE) {
+                    rc = MM_EINTERNAL;
+                    break;
+                }
+                int32_t q = f->pnode[c->partner];
+                if (!q || in_network(f, l, c->partner))
+                    continue;
+                ns_pot rcost = -((ns_pot)f->w_ses + (ns_pot)f->w_score * c->score) +
+                               f->ns.pi[q] - pi_l;
+                if (rcost < 0) {
+                    rc = add_priced(f, c);
+                    added++;
+                }
+            }
+        }
+        if (rc != MM_OK || added == 0)
+            break;
+        if ((rc = flow_solve(f)) != MM_OK)
+            break;
+    }
+    free(open);
+    return rc;
 }
 
 int flow_tree_arcs(const flow_net *f, uint8_t *in_tree)
@@ -248,14 +363,19 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
                      int64_t *score_gain, uint8_t *certified)
 {
     netsimplex *ns = &f->ns;
+    const solve_problem *p = f->p;
+    size_t ne = p->n_emps ? p->n_emps : 1, n_priced = f->n_priced;
     ns_snapshot snap;
     int64_t base_l, base_x, base_s, l, x, s;
-    int32_t *scratch = malloc((f->p->n_emps ? f->p->n_emps : 1) * sizeof *scratch);
-    int rc = scratch ? ns_save(ns, &snap) : MM_ENOMEM;
+    int32_t *scratch = malloc(ne * sizeof *scratch);
+    int32_t *heads = malloc(ne * sizeof *heads);
+    int rc = scratch && heads ? ns_save(ns, &snap) : MM_ENOMEM;
     if (rc != MM_OK) {
         free(scratch);
+        free(heads);
         return rc;
     }
+    memcpy(heads, f->priced_head, p->n_emps * sizeof *heads);
     flow_solution(f, NULL, &base_l, &base_x, &base_s);
     for (size_t i = 0; i < n; i++) {
         int32_t e = partners[i], a = f->sarc[e];
@@ -264,28 +384,28 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
         /* no pairs, or a slot to spare: one more changes nothing */
         if (a < 0 || ns->flow[a] < ns->hi[a])
             continue;
-        size_t k = ns->n_arcs++;
-        ns->src[k] = 0;
-        ns->dst[k] = f->pnode[e];
-        ns->lo[k] = 0;
-        ns->hi[k] = 1;
-        ns->flow[k] = 0;
-        ns->cost[k] = 0;
-        ns->state[k] = NS_LOWER;
-        rc = flow_solve(f);
+        rc = ns_add_arc(ns, 0, f->pnode[e], 0, 1, 0);
+        if (rc == MM_OK)
+            rc = flow_solve(f);
+        if (rc == MM_OK && p->pairs_of)
+            rc = flow_price(f);
         if (rc == MM_OK) {
             flow_solution(f, NULL, &l, &x, &s);
-            certified[i] = flow_uncertified(f, scratch) == 0;
+            certified[i] = p->pairs_of || flow_uncertified(f, scratch) == 0;
             if (certified[i]) {
                 extra_learners[i] = l - base_l;
                 score_gain[i] = s - base_s;
             }
         }
+        /* back to the base optimum: its tree, and no pair priced since */
         ns_restore(ns, &snap);
+        f->n_priced = n_priced;
+        memcpy(f->priced_head, heads, p->n_emps * sizeof *heads);
         if (rc != MM_OK)
             break;
     }
     ns_snapshot_free(&snap);
     free(scratch);
+    free(heads);
     return rc;
 }

@@ -52,23 +52,43 @@ typedef struct flow_net {
     int32_t *zcap;            /* per employee: K - 1 */
     bool sessions;            /* some learner can take two pairs */
     int64_t w_learn, w_ses, w_score;
+    int32_t *lpins;           /* per employee: pins as learner */
+    size_t *first;            /* n_emps + 1: learner l's problem arcs are [first[l], first[l+1]) */
+    candidate *priced;        /* pairs priced in, in the order added */
+    int32_t *priced_arc;      /* per priced pair: its x arc */
+    int32_t *priced_next;     /* per priced pair: the learner's next, -1 = none */
+    int32_t *priced_head;     /* per employee: its first priced pair, -1 = none */
+    size_t n_priced, cap_priced;
 } flow_net;
 
-/* Builds the network of p (validated by solve.c) with its starting tree.
-   MM_OK, MM_ENOMEM, or MM_EINTERNAL when the weights would not fit. */
+/* Builds the network of p (validated by solve.c) with its starting tree;
+   with p->pairs_of, every learner and partner with capacity gets a node,
+   so that pairs can be priced in. MM_OK, MM_ENOMEM, or MM_EINTERNAL when
+   the weights would not fit. */
 int flow_build(flow_net *f, const solve_problem *p);
 void flow_free(flow_net *f);
 
 /* Solves to optimality and checks the optimality conditions. MM_OK or MM_EINTERNAL. */
 int flow_solve(flow_net *f);
 
-/* The solution: chosen per problem arc, and its criteria. */
+/* The solution: chosen per problem arc (may be NULL), and its criteria
+   (priced pairs included). */
 void flow_solution(const flow_net *f, uint8_t *chosen, int64_t *learners, int64_t *sessions,
                    int64_t *score);
 
 /* Learners whose pruned pairs the current potentials do not rule out, into
    out (room for every employee) in employee order; returns how many. */
 size_t flow_uncertified(const flow_net *f, int32_t *out);
+
+/*
+ * Column generation over the pruned pairs (p->pairs_of): the learners the
+ * bounds do not clear have every left-out pair priced with the optimum's
+ * potentials; those with a negative reduced cost join the network, which
+ * pivots on from its optimum, until a round adds none. Then f->priced
+ * holds the pairs added (f->n_priced), and the optimum is over all
+ * eligible pairs. MM_OK, MM_ENOMEM, MM_EINTERNAL, or the callback's code.
+ */
+int flow_price(flow_net *f);
 
 /* 1 when arc k of f->ns is in the spanning tree. */
 int flow_tree_arcs(const flow_net *f, uint8_t *in_tree);
@@ -78,7 +98,9 @@ int flow_tree_arcs(const flow_net *f, uint8_t *in_tree);
  * each partner's capacity is raised by one by a parallel s arc, the
  * network simplex continues, and the optimum is restored. certified[i] is
  * 0 when the pruned pairs are not ruled out for that re-solve (its value
- * is then not known; extra and gain are 0). MM_OK, MM_ENOMEM, MM_EINTERNAL.
+ * is then not known; extra and gain are 0). With p->pairs_of the pruned
+ * pairs are priced in for the base and every re-solve (flow_price), so
+ * every value is certified. MM_OK, MM_ENOMEM, MM_EINTERNAL.
  */
 int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *extra_learners,
                      int64_t *score_gain, uint8_t *certified);

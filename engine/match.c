@@ -161,6 +161,10 @@ static void track_free(match_track *t)
 {
     cand_set_free(&t->cands);
     solve_result_free(&t->sol);
+    score_pricer_free(t->pricing.sp);
+    free(t->pricing.buf);
+    free(t->pricing.first);
+    free(t->pricing.count);
     free(t->arcs_owned);
     free(t->arc_first);
     free(t->pinned);
@@ -201,10 +205,14 @@ int match_score(match_result *r, mm_diag *diag)
         match_track *mt = &r->t[t];
         if (!mt->enabled)
             continue;
-        int rc = score_track(r->model, r->cfg, r->week, t, r->threads, &mt->cands);
+        /* Each learner keeps its best pairs; the solver proves the rest could
+           not improve the optimum, or asks for them (solve_one). Not under
+           enforced fairness: the MIP has no such proof. */
+        int32_t keep = r->cfg->fairness.enforce ? 0 : r->cfg->solver.max_candidates;
+        int rc = score_track_kept(r->model, r->cfg, r->week, t, r->threads, keep, &mt->cands);
         if (rc != MM_OK)
             return rc;
-        mt->eligible_pairs = mt->cands.n;
+        mt->eligible_pairs = mt->cands.n_eligible;
         for (size_t e = 0; e < mt->cands.n_emps; e++)
             mt->learners += mt->cands.reason[e] >= 0;
     }
@@ -329,23 +337,97 @@ static int check_pins(match_result *r, match_track *mt, mm_diag *diag)
     return rc;
 }
 
+/* solve_problem.pairs_of: a learner's eligible pairs, less (shadowing) its
+   mentor; scored once, then kept (pricing asks again every round). */
+static int pairs_of(void *ctx, int32_t learner, const candidate **pairs, size_t *n)
+{
+    struct match_pricing *pr = ctx;
+    if (pr->first[learner] < 0) {
+        const candidate *all;
+        size_t m;
+        int rc = score_pricer_pairs(pr->sp, learner, &all, &m);
+        if (rc != MM_OK)
+            return rc;
+        if (pr->n + m > pr->cap) {
+            size_t cap = pr->cap ? pr->cap : 1024;
+            while (cap < pr->n + m)
+                cap *= 2;
+            candidate *b = realloc(pr->buf, cap * sizeof *b);
+            if (!b)
+                return MM_ENOMEM;
+            pr->buf = b;
+            pr->cap = cap;
+        }
+        size_t k = pr->n;
+        for (size_t i = 0; i < m; i++)
+            if (!pr->mentor || all[i].partner != pr->mentor[learner])
+                pr->buf[k++] = all[i];
+        pr->first[learner] = (int64_t)pr->n;
+        pr->count[learner] = (uint32_t)(k - pr->n);
+        pr->n = k;
+    }
+    *pairs = pr->buf + pr->first[learner];
+    *n = pr->count[learner];
+    return MM_OK;
+}
+
+/*
+ * Solves the track. Pairs the duals price back in (pruned pairs that would
+ * improve the optimum) join the candidates, or, without pricing, learners
+ * the bounds cannot clear get all their pairs back; the solve repeats
+ * until the optimum is proven over every eligible pair.
+ */
+static int solve_rounds(match_result *r, match_track *mt, mm_diag *diag)
+{
+    const mm_model *m = r->model;
+    const mm_config *cfg = r->cfg;
+    solve_problem *p = &mt->prob;
+    int rc;
+    for (;;) {
+        if ((rc = build_arcs(r, mt)) != MM_OK)
+            return rc;
+        mt->pinned = calloc(mt->n_arcs + 1, 1);
+        if (!mt->pinned)
+            return MM_ENOMEM;
+        if ((rc = check_pins(r, mt, diag)) != MM_OK)
+            return rc;
+        p->arcs = mt->arcs;
+        p->n_arcs = mt->n_arcs;
+        p->pinned = mt->pinned;
+        if ((rc = solve_track(p, &mt->sol, diag)) != MM_OK)
+            return rc;
+        if (mt->sol.n_uncertified == 0 && mt->sol.n_more == 0)
+            return MM_OK;
+        mt->rounds++;
+        if (mt->sol.n_more) {
+            mt->priced_in += mt->sol.n_more;
+            rc = score_add_pairs(&mt->cands, mt->sol.more, mt->sol.n_more);
+        } else {
+            mt->widened += mt->sol.n_uncertified;
+            rc = score_widen(m, cfg, r->week, &mt->cands, mt->sol.uncertified,
+                             mt->sol.n_uncertified, r->threads);
+        }
+        solve_result_free(&mt->sol);
+        free(mt->arcs_owned), free(mt->arc_first), free(mt->pinned);
+        mt->arcs_owned = NULL, mt->arc_first = NULL, mt->pinned = NULL;
+        mt->arcs = NULL;
+        if (rc != MM_OK)
+            return rc;
+    }
+}
+
 static int solve_one(match_result *r, match_track *mt, mm_diag *diag)
 {
     const mm_model *m = r->model;
     const mm_config *cfg = r->cfg;
     size_t n = m->n_emps;
-    int rc = build_arcs(r, mt);
-    if (rc != MM_OK)
-        return rc;
-    mt->pinned = calloc(mt->n_arcs + 1, 1);
+    int rc = MM_OK;
     mt->learner_cap = calloc(n + 1, sizeof *mt->learner_cap);
     mt->partner_cap = calloc(n + 1, sizeof *mt->partner_cap);
     mt->load = calloc(n + 1, sizeof *mt->load);
     mt->partner_of = malloc((n + 1) * sizeof *mt->partner_of);
-    if (!mt->pinned || !mt->learner_cap || !mt->partner_cap || !mt->load || !mt->partner_of)
+    if (!mt->learner_cap || !mt->partner_cap || !mt->load || !mt->partner_of)
         return MM_ENOMEM;
-    if ((rc = check_pins(r, mt, diag)) != MM_OK)
-        return rc;
     bool mentoring = mt->track == TRACK_MENTORING;
     for (size_t e = 0; e < n; e++) {
         const model_employee *emp = &m->emps[e];
@@ -360,9 +442,6 @@ static int solve_one(match_result *r, match_track *mt, mm_diag *diag)
     p->track = mt->track;
     p->objective = cfg->objective;
     p->n_emps = n;
-    p->arcs = mt->arcs;
-    p->n_arcs = mt->n_arcs;
-    p->pinned = mt->pinned;
     p->learner_cap = mt->learner_cap;
     p->partner_cap = mt->partner_cap;
     if (cfg->fairness.enforce) {
@@ -377,8 +456,22 @@ static int solve_one(match_result *r, match_track *mt, mm_diag *diag)
     p->min_group_size = cfg->fairness.min_group_size;
     p->time_limit_s = cfg->solver.time_limit_s;
     p->mip_gap = cfg->solver.mip_gap;
-    rc = solve_track(p, &mt->sol, diag);
-    if (rc != MM_OK)
+    p->pruned_bound = mt->cands.bound;
+    if (mt->cands.n < mt->cands.n_eligible) {
+        struct match_pricing *pr = &mt->pricing;
+        pr->mentor = mt->track == TRACK_SHADOWING ? r->t[TRACK_MENTORING].partner_of : NULL;
+        pr->first = malloc((n + 1) * sizeof *pr->first);
+        pr->count = calloc(n + 1, sizeof *pr->count);
+        if (!pr->first || !pr->count)
+            return MM_ENOMEM;
+        for (size_t e = 0; e < n; e++)
+            pr->first[e] = -1;
+        if ((rc = score_pricer_new(m, cfg, r->week, mt->track, &pr->sp)) != MM_OK)
+            return rc;
+        p->pairs_of = pairs_of;
+        p->pairs_ctx = &mt->pricing;
+    }
+    if ((rc = solve_rounds(r, mt, diag)) != MM_OK)
         return rc;
     size_t chosen = 0;
     for (size_t i = 0; i < mt->n_arcs; i++)
@@ -421,7 +514,7 @@ static void describe(const match_result *r, const match_track *mt, int32_t l, re
 {
     const mm_config *cfg = r->cfg;
     const char *who = track_partner[mt->track];
-    size_t eligible = mt->cands.first[l + 1] - mt->cands.first[l];
+    size_t eligible = mt->cands.eligible[l];
     switch (why) {
     case REASON_NO_GOAL_FOR_TRACK:
         snprintf(buf, size, "no learning goal on the %s track", track_name(mt->track));

@@ -57,7 +57,18 @@ typedef struct match_track {
     bool enabled;
     size_t learners; /* learners on the track (a goal on it, or no goal at all) */
     size_t eligible_pairs;
-    cand_set cands;
+    cand_set cands; /* each learner's best pairs (cfg solver.max_candidates) */
+    size_t widened;   /* learners given all their pairs back for the proof */
+    size_t priced_in; /* pruned pairs the duals priced back in */
+    struct match_pricing { /* prob.pairs_of's context, for the solve and the slot values */
+        score_pricer *sp;
+        const int32_t *mentor; /* shadowing: the mentors, never a learner's host */
+        candidate *buf;     /* the pairs of learners priced so far, each once */
+        size_t n, cap;
+        int64_t *first;     /* per employee: its pairs in buf, -1 = not yet */
+        uint32_t *count;    /* per employee: how many */
+    } pricing;
+    int32_t rounds; /* solves that asked for more pairs */
     /* the solver's arcs: the candidates, less (shadowing) the learner's own
        mentor; arc_first gives each learner's slice as in cand_set */
     const candidate *arcs;

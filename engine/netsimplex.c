@@ -70,6 +70,49 @@ void ns_free(netsimplex *ns)
     memset(ns, 0, sizeof *ns);
 }
 
+static int grow(void **p, size_t n, size_t size)
+{
+    void *q = n <= SIZE_MAX / size ? realloc(*p, n * size) : NULL;
+    if (!q)
+        return MM_ENOMEM;
+    *p = q;
+    return MM_OK;
+}
+
+int ns_reserve(netsimplex *ns, size_t cap_arcs)
+{
+    if (cap_arcs <= ns->cap_arcs)
+        return MM_OK;
+    if (grow((void **)&ns->src, cap_arcs, sizeof *ns->src) ||
+        grow((void **)&ns->dst, cap_arcs, sizeof *ns->dst) ||
+        grow((void **)&ns->lo, cap_arcs, sizeof *ns->lo) ||
+        grow((void **)&ns->hi, cap_arcs, sizeof *ns->hi) ||
+        grow((void **)&ns->flow, cap_arcs, sizeof *ns->flow) ||
+        grow((void **)&ns->cost, cap_arcs, sizeof *ns->cost) ||
+        grow((void **)&ns->state, cap_arcs, sizeof *ns->state))
+        return MM_ENOMEM; /* the arrays grown so far are bigger: harmless */
+    ns->cap_arcs = cap_arcs;
+    return MM_OK;
+}
+
+int ns_add_arc(netsimplex *ns, int32_t src, int32_t dst, int32_t lo, int32_t hi, int64_t cost)
+{
+    if (ns->n_arcs == ns->cap_arcs) {
+        int rc = ns_reserve(ns, ns->cap_arcs + ns->cap_arcs / 2 + 16);
+        if (rc != MM_OK)
+            return rc;
+    }
+    size_t k = ns->n_arcs++;
+    ns->src[k] = src;
+    ns->dst[k] = dst;
+    ns->lo[k] = lo;
+    ns->hi[k] = hi;
+    ns->flow[k] = lo;
+    ns->cost[k] = cost;
+    ns->state[k] = lo < hi ? NS_LOWER : NS_TREE;
+    return MM_OK;
+}
+
 ns_pot ns_reduced_cost(const netsimplex *ns, size_t a)
 {
     return (ns_pot)ns->cost[a] + ns->pi[ns->src[a]] - ns->pi[ns->dst[a]];

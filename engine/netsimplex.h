@@ -55,6 +55,13 @@ typedef struct netsimplex {
 int ns_alloc(netsimplex *ns, int32_t n_nodes, size_t cap_arcs);
 void ns_free(netsimplex *ns);
 
+/* Room for cap_arcs arcs (never shrinks). MM_OK or MM_ENOMEM (ns unchanged). */
+int ns_reserve(netsimplex *ns, size_t cap_arcs);
+
+/* Adds an arc at its lower bound, out of the tree (lo < hi), to an
+   optimum or a started tree: still a feasible basis. MM_OK or MM_ENOMEM. */
+int ns_add_arc(netsimplex *ns, int32_t src, int32_t dst, int32_t lo, int32_t hi, int64_t cost);
+
 /*
  * Builds the tree from pred[] (every node but the root names an arc that
  * touches it; together they must form a spanning tree), the potentials,

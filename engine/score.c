@@ -466,6 +466,8 @@ typedef struct score_ctx {
     size_t *idx_first;  /* n_skills * 5 + 1: bucket s*5 + (5 - level), level 5..1 */
     int32_t *idx_part;  /* partner numbers, ascending within a bucket */
     size_t max_span;    /* longest first-start to last-end of anyone's week, minutes */
+    size_t *pin_first;  /* n + 1 offsets into m->pins: the track's pins by learner */
+    int32_t keep;       /* pairs kept per learner, pins aside; 0 = all */
 } score_ctx;
 
 static void ctx_free(score_ctx *c)
@@ -482,6 +484,7 @@ static void ctx_free(score_ctx *c)
     free(c->p_iv);
     free(c->idx_first);
     free(c->idx_part);
+    free(c->pin_first);
 }
 
 static bool valid_pair(const mm_model *m, int32_t a, int32_t b)
@@ -677,6 +680,18 @@ static int ctx_build(const mm_model *m, const mm_config *cfg, const tz_week *wee
             k++;
         c->pref_first[e] = k;
     }
+    /* pins are sorted by track, then learner */
+    c->pin_first = malloc((n + 1) * sizeof *c->pin_first);
+    if (!c->pin_first)
+        goto done;
+    k = 0;
+    while (k < m->n_pins && m->pins[k].track < track)
+        k++;
+    for (size_t e = 0; e <= n; e++) {
+        while (k < m->n_pins && m->pins[k].track == track && m->pins[k].learner < (int64_t)e)
+            k++;
+        c->pin_first[e] = k;
+    }
     if ((rc = ctx_sets(c)) != MM_OK || (rc = ctx_chains(c)) != MM_OK ||
         (rc = ctx_index(c)) != MM_OK)
         goto done;
@@ -712,9 +727,10 @@ static bool ctx_excluded(const score_ctx *c, int32_t l, const partner_rec *pr)
 typedef struct scratch {
     uint64_t *bits;  /* per partner number: covers a goal (all zero between learners) */
     struct acc {
-        int32_t stamp;   /* the learner the units are for (-1 initially) */
+        int32_t stamp;   /* the call the units are for (-1 initially) */
         int32_t units;   /* skill progress in 60ths */
     } *acc;              /* per partner number */
+    int32_t calls;   /* score_learner calls so far: each stamps its own units */
     uint16_t *avail; /* the learner's availability minutes before each minute of its span */
 } scratch;
 
@@ -799,19 +815,71 @@ done:
     return rc;
 }
 
+/* Best first: score descending, then partner ascending (the tie-break of alternatives). */
+static int cmp_best(const void *pa, const void *pb)
+{
+    const candidate *a = pa, *b = pb;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return (a->partner > b->partner) - (a->partner < b->partner);
+}
+
+static int cmp_partner(const void *pa, const void *pb)
+{
+    const candidate *a = pa, *b = pb;
+    return (a->partner > b->partner) - (a->partner < b->partner);
+}
+
 /*
- * All pairs of learner l into out; sets reasons[l]. For each goal on the
+ * Keeps learner l's c->keep best pairs (out->c[start ..], in partner
+ * order) and its pinned ones; *bound is the best score left out, -1 when
+ * none. The solver proves that no pair left out could improve the optimum,
+ * or asks for them (flow.h).
+ */
+static void prune_learner(const score_ctx *c, int32_t l, block_out *out, size_t start,
+                          int32_t *bound)
+{
+    candidate *v = out->c + start;
+    size_t got = out->n - start, k = (size_t)c->keep;
+    *bound = -1;
+    if (c->keep <= 0 || got <= k)
+        return;
+    qsort(v, got, sizeof *v, cmp_best);
+    /* pinned pairs past the cut move up into the kept ones */
+    const model_pin *pins = c->m->pins + c->pin_first[l];
+    size_t n_pins = c->pin_first[l + 1] - c->pin_first[l];
+    for (size_t i = k; i < got && n_pins; i++) {
+        for (size_t j = 0; j < n_pins; j++) {
+            if (pins[j].partner == v[i].partner) {
+                candidate t = v[k];
+                v[k++] = v[i];
+                v[i] = t;
+                break;
+            }
+        }
+    }
+    for (size_t i = k; i < got; i++)
+        if (v[i].score > *bound)
+            *bound = v[i].score;
+    out->n = start + k;
+    qsort(v, k, sizeof *v, cmp_partner);
+}
+
+/*
+ * All pairs of learner l into out (the best c->keep of them when it is set:
+ * prune_learner); sets reasons[l], eligible[l] and bound[l]. For each goal on the
  * track, the index buckets above the learner's level add the goal's
- * progress to every partner there (units, stamped with l), and the buckets
+ * progress to every partner there (units, stamped with the call), and the buckets
  * at or above the cover threshold set the partner's bit. The bits are read
  * back in ascending order, which dedups the partners and sorts the pairs;
  * overlaps come from the prefix sums of the learner's week. MM_OK or
  * MM_ENOMEM.
  */
 static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *out,
-                         int8_t *reasons)
+                         int8_t *reasons, uint32_t *eligible, int32_t *bound)
 {
     const mm_model *m = c->m;
+    size_t start = out->n;
     const model_employee *el = &m->emps[l];
     int rc = MM_OK;
     int status = learner_status(m, l, c->tp.track);
@@ -819,6 +887,13 @@ static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *o
     if (status != REASON_ELIGIBLE)
         goto done;
 
+    /* a fresh stamp per call: a learner scored again (pricing) starts from 0 */
+    if (s->calls == INT32_MAX) {
+        for (size_t q = 0; q < c->n_partners; q++)
+            s->acc[q].stamp = -1;
+        s->calls = 0;
+    }
+    int32_t stamp = ++s->calls;
     int64_t skill_den = 0;
     size_t wlo = SIZE_MAX, whi = 0;
     const model_goal_row *g = model_emp_goals(m, l);
@@ -841,8 +916,8 @@ static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *o
             size_t b = (size_t)goal->skill * 5 + (size_t)(5 - lv);
             for (size_t i = c->idx_first[b]; i < c->idx_first[b + 1]; i++) {
                 size_t q = (size_t)c->idx_part[i];
-                if (s->acc[q].stamp != l)
-                    s->acc[q] = (struct acc){l, 0};
+                if (s->acc[q].stamp != stamp)
+                    s->acc[q] = (struct acc){stamp, 0};
                 s->acc[q].units += u;
                 if (covers) {
                     s->bits[q >> 6] |= (uint64_t)1 << (q & 63);
@@ -916,6 +991,10 @@ static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *o
         }
     }
     reasons[l] = (int8_t)furthest;
+    if (rc == MM_OK) {
+        eligible[l] = (uint32_t)(out->n - start);
+        prune_learner(c, l, out, start, &bound[l]);
+    }
 done:
     return rc;
 }
@@ -929,33 +1008,47 @@ void cand_set_free(cand_set *s)
         free(s->c);
         free(s->first);
         free(s->reason);
+        free(s->eligible);
+        free(s->bound);
         memset(s, 0, sizeof *s);
     }
 }
 
-int score_track(const mm_model *m, const mm_config *cfg, const tz_week *week, int32_t track,
-                int threads, cand_set *out)
+/*
+ * The pairs of the learners given (all employees when list is NULL), kept
+ * to keep per learner (0: all), scored in parallel over fixed blocks of
+ * them; each block has its own buffer, so the output is the same for any
+ * thread count.
+ */
+static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *week,
+                       int32_t track, int threads, int32_t keep, const int32_t *list,
+                       size_t n_list, cand_set *out)
 {
     int rc = MM_ENOMEM;
     score_ctx ctx;
     bool have_ctx = false;
     block_out *blocks = NULL;
     size_t n = m->n_emps;
-    size_t n_blocks = (n + SCORE_BLOCK - 1) / SCORE_BLOCK;
+    size_t todo = list ? n_list : n;
+    size_t n_blocks = (todo + SCORE_BLOCK - 1) / SCORE_BLOCK;
     memset(out, 0, sizeof *out);
     out->track = track;
     out->n_emps = n;
     out->first = calloc(n + 1, sizeof *out->first);
     out->reason = malloc(n ? n : 1);
+    out->eligible = calloc(n ? n : 1, sizeof *out->eligible);
+    out->bound = malloc((n ? n : 1) * sizeof *out->bound);
     blocks = calloc(n_blocks ? n_blocks : 1, sizeof *blocks);
-    if (!out->first || !out->reason || !blocks)
+    if (!out->first || !out->reason || !out->eligible || !out->bound || !blocks)
         goto done;
+    memset(out->reason, -1, n);
+    for (size_t e = 0; e < n; e++)
+        out->bound[e] = -1;
     if ((rc = ctx_build(m, cfg, week, track, &ctx)) != MM_OK)
         goto done;
     have_ctx = true;
+    ctx.keep = keep;
 
-    /* Blocks go to threads dynamically; each block has its own buffer, so
-       the concatenation below is the same for any thread count. */
     int failed = 0;
     int nt = threads > 0 ? threads : omp_get_max_threads();
 #pragma omp parallel num_threads(nt)
@@ -970,9 +1063,11 @@ int score_track(const mm_model *m, const mm_config *cfg, const tz_week *week, in
             int stop;
 #pragma omp atomic read
             stop = failed;
-            size_t end = (b + 1) * SCORE_BLOCK < n ? (b + 1) * SCORE_BLOCK : n;
-            for (size_t e = b * SCORE_BLOCK; e < end && !stop; e++) {
-                if (score_learner(&ctx, (int32_t)e, &s, &blocks[b], out->reason) != MM_OK) {
+            size_t end = (b + 1) * SCORE_BLOCK < todo ? (b + 1) * SCORE_BLOCK : todo;
+            for (size_t i = b * SCORE_BLOCK; i < end && !stop; i++) {
+                int32_t e = list ? list[i] : (int32_t)i;
+                if (score_learner(&ctx, e, &s, &blocks[b], out->reason, out->eligible,
+                                  out->bound) != MM_OK) {
 #pragma omp atomic write
                     failed = 1;
                     stop = 1;
@@ -1002,8 +1097,10 @@ int score_track(const mm_model *m, const mm_config *cfg, const tz_week *week, in
     }
     for (size_t k = 0; k < out->n; k++)
         out->first[out->c[k].learner + 1]++;
-    for (size_t e = 0; e < n; e++)
+    for (size_t e = 0; e < n; e++) {
         out->first[e + 1] += out->first[e];
+        out->n_eligible += out->eligible[e];
+    }
     rc = MM_OK;
 done:
     if (have_ctx)
@@ -1014,4 +1111,138 @@ done:
     if (rc != MM_OK)
         cand_set_free(out);
     return rc;
+}
+
+int score_track(const mm_model *m, const mm_config *cfg, const tz_week *week, int32_t track,
+                int threads, cand_set *out)
+{
+    return score_pairs(m, cfg, week, track, threads, 0, NULL, 0, out);
+}
+
+int score_track_kept(const mm_model *m, const mm_config *cfg, const tz_week *week,
+                     int32_t track, int threads, int32_t keep, cand_set *out)
+{
+    return score_pairs(m, cfg, week, track, threads, keep, NULL, 0, out);
+}
+
+int score_widen(const mm_model *m, const mm_config *cfg, const tz_week *week, cand_set *set,
+                const int32_t *learners, size_t n_learners, int threads)
+{
+    cand_set more;
+    candidate *c = NULL;
+    size_t n = set->n_emps;
+    int rc = score_pairs(m, cfg, week, set->track, threads, 0, learners, n_learners, &more);
+    if (rc != MM_OK)
+        return rc;
+    /* each widened learner's slice is replaced by all of its pairs */
+    size_t total = set->n;
+    for (size_t i = 0; i < n_learners; i++) {
+        int32_t l = learners[i];
+        total += (more.first[l + 1] - more.first[l]) - (set->first[l + 1] - set->first[l]);
+    }
+    c = malloc((total ? total : 1) * sizeof *c);
+    if (!c) {
+        cand_set_free(&more);
+        return MM_ENOMEM;
+    }
+    size_t k = 0;
+    for (size_t e = 0; e < n; e++) {
+        bool wide = more.reason[e] >= 0;
+        const cand_set *from = wide ? &more : set;
+        size_t len = from->first[e + 1] - from->first[e];
+        if (len)
+            memcpy(c + k, from->c + from->first[e], len * sizeof *c);
+        set->first[e] = k;
+        k += len;
+        if (wide)
+            set->bound[e] = -1;
+    }
+    set->first[n] = k;
+    free(set->c);
+    set->c = c;
+    set->n = k;
+    cand_set_free(&more);
+    return MM_OK;
+}
+
+/* ---- pricing: one learner's pairs on demand ------------------------------ */
+
+struct score_pricer {
+    score_ctx ctx;
+    scratch s;
+    block_out out;
+    int8_t *reason;
+    uint32_t *eligible;
+    int32_t *bound;
+};
+
+void score_pricer_free(score_pricer *sp)
+{
+    if (!sp)
+        return;
+    ctx_free(&sp->ctx);
+    scratch_free(&sp->s);
+    free(sp->out.c);
+    free(sp->reason);
+    free(sp->eligible);
+    free(sp->bound);
+    free(sp);
+}
+
+int score_pricer_new(const mm_model *m, const mm_config *cfg, const tz_week *week,
+                     int32_t track, score_pricer **out)
+{
+    size_t n = m->n_emps ? m->n_emps : 1;
+    score_pricer *sp = calloc(1, sizeof *sp);
+    *out = NULL;
+    if (!sp)
+        return MM_ENOMEM;
+    if (ctx_build(m, cfg, week, track, &sp->ctx) != MM_OK) {
+        free(sp);
+        return MM_ENOMEM;
+    }
+    sp->reason = malloc(n);
+    sp->eligible = calloc(n, sizeof *sp->eligible);
+    sp->bound = malloc(n * sizeof *sp->bound);
+    if (!sp->reason || !sp->eligible || !sp->bound || scratch_init(&sp->s, &sp->ctx) != MM_OK) {
+        score_pricer_free(sp);
+        return MM_ENOMEM;
+    }
+    *out = sp;
+    return MM_OK;
+}
+
+int score_pricer_pairs(score_pricer *sp, int32_t learner, const candidate **pairs, size_t *n)
+{
+    if (learner < 0 || (size_t)learner >= sp->ctx.n)
+        return MM_EINTERNAL;
+    sp->out.n = 0;
+    int rc = score_learner(&sp->ctx, learner, &sp->s, &sp->out, sp->reason, sp->eligible,
+                           sp->bound);
+    *pairs = sp->out.c;
+    *n = rc == MM_OK ? sp->out.n : 0;
+    return rc;
+}
+
+int score_add_pairs(cand_set *set, const candidate *more, size_t n_more)
+{
+    size_t n = set->n_emps, total = set->n + n_more;
+    candidate *c = malloc((total ? total : 1) * sizeof *c);
+    if (!c)
+        return MM_ENOMEM;
+    size_t k = 0, j = 0;
+    for (size_t e = 0; e < n; e++) {
+        size_t i = set->first[e], end = set->first[e + 1];
+        set->first[e] = k;
+        while (i < end || (j < n_more && more[j].learner == (int32_t)e)) {
+            bool take_more = j < n_more && more[j].learner == (int32_t)e &&
+                             (i == end || more[j].partner < set->c[i].partner);
+            c[k++] = take_more ? more[j++] : set->c[i++];
+        }
+    }
+    set->first[n] = k;
+    free(set->c);
+    set->c = c;
+    set->n = k;
+    return k == total ? MM_OK : MM_EINTERNAL;
 }

@@ -47,6 +47,9 @@ typedef struct cand_set {
     size_t *first;     /* n_emps + 1 offsets: learner i's pairs are c[first[i] .. first[i+1]) */
     int8_t *reason;    /* per employee: -1 when not a learner on this track, else the
                           first emptying rule, or REASON_ELIGIBLE */
+    uint32_t *eligible; /* per employee: eligible pairs as learner, kept or not */
+    int32_t *bound;    /* per employee: the best score among pairs not kept, -1 when none */
+    size_t n_eligible; /* sum of eligible */
     size_t n_emps;
 } cand_set;
 
@@ -59,6 +62,19 @@ typedef struct cand_set {
  */
 int score_track(const mm_model *m, const mm_config *cfg, const tz_week *week, int32_t track,
                 int threads, cand_set *out);
+
+/*
+ * The same, keeping each learner's keep best pairs (score, then partner
+ * id) and its pinned ones, with the best score left out in out->bound;
+ * keep = 0 keeps all. Memory is bounded by the pairs kept.
+ */
+int score_track_kept(const mm_model *m, const mm_config *cfg, const tz_week *week,
+                     int32_t track, int threads, int32_t keep, cand_set *out);
+
+/* Gives the learners listed (on set's track) all their eligible pairs
+   back, in place. MM_OK or MM_ENOMEM (set unchanged). */
+int score_widen(const mm_model *m, const mm_config *cfg, const tz_week *week, cand_set *set,
+                const int32_t *learners, size_t n_learners, int threads);
 void cand_set_free(cand_set *s);
 
 /*
@@ -75,5 +91,17 @@ int32_t score_features(const mm_model *m, const mm_config *cfg, const tz_week *w
 
 /* round(1000 * sum(w f) / sum(w)), half away from zero. */
 int32_t score_combine(const double weights[FEATURE_COUNT], const double f[FEATURE_COUNT]);
+
+/* One learner's eligible pairs on demand (all of them, in partner order),
+   for pricing the pairs pruned away (solve_problem.pairs_of). Not thread-safe. */
+typedef struct score_pricer score_pricer;
+int score_pricer_new(const mm_model *m, const mm_config *cfg, const tz_week *week,
+                     int32_t track, score_pricer **out);
+/* The pairs stay valid until the next call. MM_OK, MM_ENOMEM, MM_EINTERNAL. */
+int score_pricer_pairs(score_pricer *sp, int32_t learner, const candidate **pairs, size_t *n);
+void score_pricer_free(score_pricer *sp);
+
+/* Merges pairs (sorted by learner, partner; none already in set) into set. */
+int score_add_pairs(cand_set *set, const candidate *more, size_t n_more);
 
 #endif

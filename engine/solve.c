@@ -1403,6 +1403,14 @@ static void fill_result(const solver *s, solve_result *r, const char *method)
         r->gap = 0;
 }
 
+static int cmp_pair(const void *pa, const void *pb)
+{
+    const candidate *a = pa, *b = pb;
+    if (a->learner != b->learner)
+        return a->learner < b->learner ? -1 : 1;
+    return (a->partner > b->partner) - (a->partner < b->partner);
+}
+
 /* GLPK's basis from the network's spanning tree (flow.h: the same variables). */
 static void set_basis(solver *s, const flow_net *f, const uint8_t *tree)
 {
@@ -1462,16 +1470,42 @@ static int network_path(solver *s, solve_result *r, bool *used)
                            "network simplex: no optimum passing its check");
         goto done;
     }
-    r->pivots = f.ns.pivots;
-    r->uncertified = malloc((p->n_emps ? p->n_emps : 1) * sizeof *r->uncertified);
+    if (p->pairs_of) {
+        /* price the pruned pairs the bounds do not rule out */
+        if ((rc = flow_price(&f)) != MM_OK) {
+            if (rc != MM_ENOMEM)
+                rc = mm_diag_error(s->diag, rc == MM_EINTERNAL ? MM_ESOLVER : rc, NULL, 0, 0,
+                                   "network simplex: pricing the pruned pairs failed");
+            goto done;
+        }
+        r->pivots = f.ns.pivots;
+        if (f.n_priced) {
+            r->more = malloc(f.n_priced * sizeof *r->more);
+            if (!r->more) {
+                rc = MM_ENOMEM;
+                goto done;
+            }
+            memcpy(r->more, f.priced, f.n_priced * sizeof *r->more);
+            qsort(r->more, f.n_priced, sizeof *r->more, cmp_pair);
+            r->n_more = f.n_priced;
+            goto done;
+        }
+    } else {
+        r->pivots = f.ns.pivots;
+        r->uncertified = malloc((p->n_emps ? p->n_emps : 1) * sizeof *r->uncertified);
+        if (!r->uncertified) {
+            rc = MM_ENOMEM;
+            goto done;
+        }
+        r->n_uncertified = flow_uncertified(&f, r->uncertified);
+        if (r->n_uncertified)
+            goto done;
+    }
     tree = malloc(f.ns.n_arcs ? f.ns.n_arcs : 1);
-    if (!r->uncertified || !tree) {
+    if (!tree) {
         rc = MM_ENOMEM;
         goto done;
     }
-    r->n_uncertified = flow_uncertified(&f, r->uncertified);
-    if (r->n_uncertified)
-        goto done;
     flow_solution(&f, s->chosen, &nl, &nx, &sc);
     if (p->no_certify) {
         s->learners = nl, s->sessions = nx, s->score = sc;
@@ -1516,7 +1550,22 @@ static int job_solve(solver *s, void *arg)
     bool solved = false;
     if (s->p->method == SOLVE_AUTO) {
         rc = network_path(s, r, &solved);
-        if (rc || r->n_uncertified || (solved && s->p->no_certify))
+        if (rc || r->n_uncertified || r->n_more || (solved && s->p->no_certify))
+            goto done;
+    }
+    if (!solved && s->p->pruned_bound) {
+        /* GLPK alone has no proof for pruned pairs: every learner with some
+           left out is named, to be given them all (solve.h) */
+        const solve_problem *p = s->p;
+        r->uncertified = malloc((p->n_emps ? p->n_emps : 1) * sizeof *r->uncertified);
+        if (!r->uncertified) {
+            rc = MM_ENOMEM;
+            goto done;
+        }
+        for (size_t e = 0; e < p->n_emps; e++)
+            if (p->pruned_bound[e] >= 0 && p->learner_cap[e] > 0)
+                r->uncertified[r->n_uncertified++] = (int32_t)e;
+        if (r->n_uncertified)
             goto done;
     }
     if (!solved) {
@@ -1715,6 +1764,7 @@ void solve_result_free(solve_result *r)
     free(r->chosen);
     free(r->partner_dual);
     free(r->uncertified);
+    free(r->more);
     memset(r, 0, sizeof *r);
 }
 
@@ -1776,8 +1826,16 @@ static int slots_network(const solve_problem *p, const int32_t *partners, size_t
                            "network simplex: no optimum passing its check");
         goto done;
     }
-    if (flow_uncertified(&f, open) > 0) /* no proven base: no values */
+    if (p->pairs_of) {
+        if ((rc = flow_price(&f)) != MM_OK) {
+            if (rc != MM_ENOMEM)
+                rc = mm_diag_error(diag, MM_ESOLVER, NULL, 0, 0,
+                                   "network simplex: pricing the pruned pairs failed");
+            goto done;
+        }
+    } else if (flow_uncertified(&f, open) > 0) { /* no proven base: no values */
         goto done;
+    }
     rc = flow_slot_values(&f, partners, n, extra_learners, score_gain, certified);
     if (rc != MM_OK)
         rc = mm_diag_error(diag, rc == MM_ENOMEM ? MM_ENOMEM : MM_ESOLVER, NULL, 0, 0,

@@ -62,6 +62,14 @@ typedef struct solve_problem {
        The optimum is over all eligible pairs only when the solve certifies
        that no left-out pair could improve it (solve_result.n_uncertified). */
     const int32_t *pruned_bound;
+    /* Pricing the pruned pairs of a learner the bound cannot clear: every
+       eligible pair of learner l, sorted by partner, into *pairs (owned by
+       the callee, valid until its next call); MM_OK or an error code. With
+       it, the solve prices those pairs with the optimum's duals and returns
+       the ones that would improve it (solve_result.more); without it, it
+       names the learners (solve_result.uncertified). */
+    int (*pairs_of)(void *ctx, int32_t learner, const candidate **pairs, size_t *n);
+    void *pairs_ctx;
     /* Benchmarks only: SOLVE_AUTO stops after the network simplex, without
        GLPK's proof (method "network-simplex"). */
     bool no_certify;
@@ -95,6 +103,11 @@ typedef struct solve_result {
        them their left-out pairs and solve again. */
     int32_t *uncertified;
     size_t n_uncertified;
+    /* Pruned pairs that the duals price in (pairs_of given), sorted by learner
+       and partner; when n_more > 0 nothing else is filled: add them to the
+       arcs and solve again. */
+    candidate *more;
+    size_t n_more;
     uint64_t pivots;         /* the network simplex's */
 } solve_result;
 

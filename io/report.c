@@ -98,6 +98,10 @@ static void add_solver(builder *b, cJSON *o, const match_track *mt)
     boolean(b, o, "optimal", strcmp(s->status, "optimal") == 0);
     num(b, o, "eligible_pairs", (double)mt->eligible_pairs);
     num(b, o, "learners", (double)mt->learners);
+    /* how the optimum over all eligible pairs was reached (solver.max_candidates) */
+    num(b, o, "solved_pairs", (double)mt->n_arcs);
+    num(b, o, "widened_learners", (double)mt->widened);
+    num(b, o, "network_pivots", (double)s->pivots);
 }
 
 static void add_pairs(builder *b, cJSON *root, const match_result *r)

@@ -355,10 +355,11 @@ int settings_parse(const char *text, size_t len, const char *name, mm_config *cf
     if ((s = section(&p, root, "recognition")))
         parse_recognition(&p, s, &c);
     if ((s = section(&p, root, "solver"))) {
-        static const char *const skeys[] = {"time_limit_s", "mip_gap", NULL};
+        static const char *const skeys[] = {"time_limit_s", "mip_gap", "max_candidates", NULL};
         known_keys(&p, s, "$.solver", skeys);
         get_num(&p, s, "$.solver", "time_limit_s", 0.001, 1e7, &c.solver.time_limit_s);
         get_num(&p, s, "$.solver", "mip_gap", 0, 1, &c.solver.mip_gap);
+        get_int(&p, s, "$.solver", "max_candidates", 0, 1000000, &c.solver.max_candidates);
     }
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "objective");
     if (v) {
@@ -454,6 +455,7 @@ cJSON *settings_to_json(const mm_config *c)
     cJSON *so = cJSON_AddObjectToObject(root, "solver");
     cJSON_AddNumberToObject(so, "time_limit_s", c->solver.time_limit_s);
     cJSON_AddNumberToObject(so, "mip_gap", c->solver.mip_gap);
+    cJSON_AddNumberToObject(so, "max_candidates", c->solver.max_candidates);
     cJSON *rec = cJSON_AddObjectToObject(root, "recognition");
     cJSON *badges = cJSON_AddArrayToObject(rec, "badges");
     for (int32_t i = 0; badges && i < c->recognition.n_badges; i++) {

@@ -393,7 +393,56 @@ static void test_brute_fair_shadowing(void **state)
  * final optimum must be the brute-force optimum over every pair; and both
  * outcomes (cleared at once, pairs given back) must occur.
  */
-static void check_pruned(int32_t track, objective obj, int count, uint64_t seed)
+/* pairs_of for the pricing mode: every pair of the learner, from the instance */
+typedef struct pair_source {
+    const inst *in;
+    candidate buf[MAX_A];
+    int calls;
+} pair_source;
+
+static int pairs_of_inst(void *ctx, int32_t learner, const candidate **pairs, size_t *n)
+{
+    pair_source *ps = ctx;
+    size_t k = 0;
+    for (size_t a = 0; a < ps->in->n_arcs; a++)
+        if (ps->in->arcs[a].learner == learner)
+            ps->buf[k++] = ps->in->arcs[a];
+    ps->calls++;
+    *pairs = ps->buf;
+    *n = k;
+    return MM_OK;
+}
+
+/* Slot values of the pruned, priced problem against from-scratch solves of the full one. */
+static void check_pruned_slots(inst *in, const solve_problem *p)
+{
+    int32_t partners[MAX_E];
+    int64_t extra[MAX_E], gain[MAX_E];
+    size_t n = 0;
+    mm_diag *d = mm_diag_new(10);
+    solve_result base;
+    assert_int_equal(solve_track(&in->prob, &base, d), MM_OK);
+    for (int q = 0; q < in->np; q++)
+        partners[n++] = in->nl + q;
+    assert_int_equal(solve_slot_values(p, partners, n, extra, gain, d), MM_OK);
+    for (size_t i = 0; i < n; i++) {
+        solve_result more;
+        in->pcap[partners[i]]++;
+        assert_int_equal(solve_track(&in->prob, &more, d), MM_OK);
+        in->pcap[partners[i]]--;
+        if (extra[i] != more.learners - base.learners ||
+            gain[i] != more.total_score - base.total_score)
+            fail_msg("partner %d: pruned slot (%lld, %lld), full from scratch (%lld, %lld)",
+                     (int)partners[i], (long long)extra[i], (long long)gain[i],
+                     (long long)(more.learners - base.learners),
+                     (long long)(more.total_score - base.total_score));
+        solve_result_free(&more);
+    }
+    solve_result_free(&base);
+    mm_diag_free(d);
+}
+
+static void check_pruned(int32_t track, objective obj, int pricing, int count, uint64_t seed)
 {
     int cleared = 0, given_back = 0;
     rng_state = seed;
@@ -404,7 +453,8 @@ static void check_pruned(int32_t track, objective obj, int count, uint64_t seed)
         int64_t bl = 0, bs = 0, bsc = 0;
         assert_true(brute_force(in, &bl, &bs, &bsc));
         int keep[MAX_E], bound[MAX_E];
-        uint8_t full[MAX_E] = {0};
+        uint8_t full[MAX_E] = {0}, added[MAX_A] = {0};
+        pair_source ps = {.in = in};
         for (int l = 0; l < in->nl; l++)
             keep[l] = 1 + rnd(2);
         bool pruned_any = false;
@@ -433,7 +483,7 @@ static void check_pruned(int32_t track, objective obj, int count, uint64_t seed)
                     const candidate *c = &in->arcs[a];
                     if (c->learner != l)
                         continue;
-                    if (in->pinned[a] && !kept[a])
+                    if ((in->pinned[a] || added[a]) && !kept[a])
                         kept[a] = 1;
                     if (!kept[a] && c->score > bound[l])
                         bound[l] = c->score;
@@ -454,11 +504,32 @@ static void check_pruned(int32_t track, objective obj, int count, uint64_t seed)
             p.n_arcs = n;
             p.pinned = pinned;
             p.pruned_bound = bound;
+            if (pricing) {
+                p.pairs_of = pairs_of_inst;
+                p.pairs_ctx = &ps;
+            }
             solve_result r;
             mm_diag *d = mm_diag_new(10);
             assert_int_equal(solve_track(&p, &r, d), MM_OK);
             mm_diag_free(d);
+            if (r.n_more > 0) {
+                assert_true(pricing);
+                for (size_t i = 0; i < r.n_more; i++) {
+                    size_t a = 0;
+                    while (a < in->n_arcs && (in->arcs[a].learner != r.more[i].learner ||
+                                              in->arcs[a].partner != r.more[i].partner))
+                        a++;
+                    assert_true(a < in->n_arcs);
+                    assert_false(kept[a]); /* only pairs left out are priced in */
+                    assert_int_equal(in->arcs[a].score, r.more[i].score);
+                    added[a] = 1;
+                }
+                given_back++;
+                solve_result_free(&r);
+                continue;
+            }
             if (r.n_uncertified > 0) {
+                assert_false(pricing);
                 for (size_t i = 0; i < r.n_uncertified; i++) {
                     assert_true(bound[r.uncertified[i]] >= 0);
                     full[r.uncertified[i]] = 1;
@@ -484,12 +555,14 @@ static void check_pruned(int32_t track, objective obj, int count, uint64_t seed)
             free(full_r.chosen);
             cleared += round == 0 && n < in->n_arcs;
             solve_result_free(&r);
+            if (pricing && it % 4 == 0)
+                check_pruned_slots(in, &p);
             break;
         }
         free(in);
     }
-    print_message("pruned: %d of %d cleared at once, %d rounds gave pairs back\n", cleared,
-                  count, given_back);
+    print_message("pruned (%s): %d of %d cleared at once, %d rounds gave pairs back\n",
+                  pricing ? "pricing" : "widening", cleared, count, given_back);
     assert_true(cleared > count / 20);
     assert_true(given_back > count / 20);
 }
@@ -497,10 +570,12 @@ static void check_pruned(int32_t track, objective obj, int count, uint64_t seed)
 static void test_pruned(void **state)
 {
     (void)state;
-    check_pruned(TRACK_MENTORING, OBJECTIVE_PARTICIPATION, 400, 31);
-    check_pruned(TRACK_MENTORING, OBJECTIVE_SCORE, 400, 32);
-    check_pruned(TRACK_SHADOWING, OBJECTIVE_PARTICIPATION, 400, 33);
-    check_pruned(TRACK_SHADOWING, OBJECTIVE_SCORE, 400, 34);
+    for (int pricing = 0; pricing < 2; pricing++) {
+        check_pruned(TRACK_MENTORING, OBJECTIVE_PARTICIPATION, pricing, 400, 31);
+        check_pruned(TRACK_MENTORING, OBJECTIVE_SCORE, pricing, 400, 32);
+        check_pruned(TRACK_SHADOWING, OBJECTIVE_PARTICIPATION, pricing, 400, 33);
+        check_pruned(TRACK_SHADOWING, OBJECTIVE_SCORE, pricing, 400, 34);
+    }
 }
 
 /* Slot values equal the difference to a from-scratch solve with the capacity raised. */
