@@ -125,20 +125,62 @@ static const char *const snapshot_tables[] = {
 };
 #define N_SNAPSHOT (sizeof snapshot_tables / sizeof snapshot_tables[0])
 
+/* Our code for an SQLite result code: running out of memory is MM_ENOMEM. */
+static int store_code(int sqlite_rc)
+{
+    return (sqlite_rc & 0xff) == SQLITE_NOMEM ? MM_ENOMEM : MM_ESTORE;
+}
+
 static int db_error(store *s, mm_diag *diag, const char *what)
 {
-    return mm_diag_error(diag, MM_ESTORE, s->path, 0, 0, "%s: %s", what, sqlite3_errmsg(s->db));
+    return mm_diag_error(diag, store_code(sqlite3_errcode(s->db)), s->path, 0, 0, "%s: %s", what,
+                         sqlite3_errmsg(s->db));
 }
 
 static int exec(store *s, const char *sql, mm_diag *diag)
 {
     char *err = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-        mm_diag_error(diag, MM_ESTORE, s->path, 0, 0, "%s", err ? err : "SQL error");
+    int r = sqlite3_exec(s->db, sql, NULL, NULL, &err);
+    if (r != SQLITE_OK) {
+        int rc = store_code(r);
+        mm_diag_error(diag, rc, s->path, 0, 0, "%s", err ? err : sqlite3_errstr(r));
         sqlite3_free(err);
-        return MM_ESTORE;
+        return rc;
     }
     return MM_OK;
+}
+
+static int prep(store *s, const char *sql, sqlite3_stmt **st, mm_diag *diag)
+{
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+        return db_error(s, diag, "prepare");
+    return MM_OK;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+/* sqlite3_step, and for a row the text of its text and blob columns made
+   ready: reading them may allocate, and col_text would turn a failure into
+   "". SQLITE_NOMEM (the connection's error too) when that fails; afterwards
+   col_text and sqlite3_column_blob return the ready values without allocating. */
+static int step_row(sqlite3_stmt *st)
+{
+    int r = sqlite3_step(st);
+    if (r != SQLITE_ROW)
+        return r;
+    for (int i = 0; i < sqlite3_column_count(st); i++) {
+        int type = sqlite3_column_type(st, i);
+        const void *v = type == SQLITE_TEXT   ? (const void *)sqlite3_column_text(st, i)
+                        : type == SQLITE_BLOB ? sqlite3_column_blob(st, i)
+                                              : "";
+        if (!v && sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM)
+            return SQLITE_NOMEM;
+    }
+    return r;
 }
 
 void store_close(store *s)
@@ -163,9 +205,10 @@ int store_open(const char *path, int must_exist, store **out, mm_diag *diag)
     }
     /* one connection per handle, never shared between threads */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (must_exist ? 0 : SQLITE_OPEN_CREATE);
-    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-        rc = mm_diag_error(diag, must_exist ? MM_ENOINPUT : MM_ECANTCREAT, path, 0, 0,
-                           "cannot open the store: %s",
+    int r = sqlite3_open_v2(path, &s->db, flags, NULL);
+    if (r != SQLITE_OK) {
+        rc = store_code(r) == MM_ENOMEM ? MM_ENOMEM : must_exist ? MM_ENOINPUT : MM_ECANTCREAT;
+        rc = mm_diag_error(diag, rc, path, 0, 0, "cannot open the store: %s",
                            s->db ? sqlite3_errmsg(s->db) : "out of memory");
         goto done;
     }
@@ -175,10 +218,15 @@ int store_open(const char *path, int must_exist, store **out, mm_diag *diag)
         goto done;
     sqlite3_stmt *st = NULL;
     int version = 0;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
+    if ((rc = prep(s, "PRAGMA user_version", &st, diag)) != MM_OK)
+        goto done;
+    if (step_row(st) == SQLITE_ROW)
         version = sqlite3_column_int(st, 0);
+    else
+        rc = db_error(s, diag, "schema version");
     sqlite3_finalize(st);
+    if (rc != MM_OK)
+        goto done;
     if (version > SCHEMA_VERSION) {
         rc = mm_diag_error(diag, MM_ESTORE, path, 0, 0,
                            "the store has schema version %d; this mentormatch knows %d",
@@ -201,12 +249,6 @@ done:
     return rc;
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
-}
-
 /* ---- snapshot ------------------------------------------------------------ */
 
 typedef struct inserter {
@@ -215,13 +257,6 @@ typedef struct inserter {
     sqlite3_stmt *st;
     int rc;
 } inserter;
-
-static int prep(store *s, const char *sql, sqlite3_stmt **st, mm_diag *diag)
-{
-    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
-        return db_error(s, diag, "prepare");
-    return MM_OK;
-}
 
 static int step_reset(store *s, sqlite3_stmt *st, mm_diag *diag)
 {
@@ -460,6 +495,10 @@ int store_load_model(store *s, mm_model **out, char sha256_hex[65], mm_diag *dia
 
 #define QUERY(sql)                                                                            \
     do {                                                                                      \
+        if (r != SQLITE_DONE && r != SQLITE_ROW) {                                            \
+            rc = db_error(s, diag, "load");                                                   \
+            goto done;                                                                        \
+        }                                                                                     \
         sqlite3_finalize(st);                                                                 \
         st = NULL;                                                                            \
         if ((rc = prep(s, sql, &st, diag)) != MM_OK)                                          \
@@ -475,23 +514,29 @@ int store_load_model(store *s, mm_model **out, char sha256_hex[65], mm_diag *dia
 #define EMP(i) index_of[sqlite3_column_int64(st, i)]
 
     QUERY("SELECT value FROM meta WHERE key = 'inputs_sha256'");
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = mm_diag_error(diag, MM_ENOTFOUND, s->path, 0, 0,
-                           "the store holds no company yet: run `mentormatch import` first");
+    if ((r = step_row(st)) != SQLITE_ROW) {
+        rc = r == SQLITE_DONE
+                 ? mm_diag_error(diag, MM_ENOTFOUND, s->path, 0, 0,
+                                 "the store holds no company yet: run `mentormatch import` first")
+                 : db_error(s, diag, "load");
         goto done;
     }
     snprintf(sha256_hex, 65, "%s", col_text(st, 0));
 
     QUERY("SELECT id, name FROM departments ORDER BY id");
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    while ((r = step_row(st)) == SQLITE_ROW)
         OOM_IF(model_add_dept(m, col_text(st, 0), col_text(st, 1)) < 0);
     QUERY("SELECT id, parent_id FROM departments WHERE parent_id IS NOT NULL");
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    while ((r = step_row(st)) == SQLITE_ROW)
         m->depts[model_find_dept(m, col_text(st, 0))].parent = model_find_dept(m, col_text(st, 1));
 
     /* employees in id order: the model index; keys map to it */
     QUERY("SELECT max(key) FROM employees");
-    sqlite3_int64 max_key = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if ((r = step_row(st)) != SQLITE_ROW) {
+        rc = db_error(s, diag, "load");
+        goto done;
+    }
+    sqlite3_int64 max_key = sqlite3_column_int64(st, 0);
     if (max_key < 0 || max_key > INT32_MAX - 1) {
         rc = mm_diag_error(diag, MM_ESTORE, s->path, 0, 0, "employee keys out of range");
         goto done;
@@ -502,7 +547,7 @@ int store_load_model(store *s, mm_model **out, char sha256_hex[65], mm_diag *dia
         index_of[k] = -1;
     QUERY("SELECT key, id, name, email, department_id, grade, timezone, roles, location,"
           " hire_date, mentor_capacity, host_capacity FROM employees ORDER BY id");
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = step_row(st)) == SQLITE_ROW) {
         model_employee e = {0};
         e.id = col_text(st, 1);
         e.name = col_text(st, 2);
@@ -521,16 +566,16 @@ int store_load_model(store *s, mm_model **out, char sha256_hex[65], mm_diag *dia
         index_of[sqlite3_column_int64(st, 0)] = idx;
     }
     QUERY("SELECT key, manager FROM employees WHERE manager IS NOT NULL");
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    while ((r = step_row(st)) == SQLITE_ROW)
         m->emps[EMP(0)].manager = EMP(1);
     QUERY("SELECT key, name FROM skill_names ORDER BY key");
     int32_t n_skill_keys = 0;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    while ((r = step_row(st)) == SQLITE_ROW)
         n_skill_keys = (int32_t)sqlite3_column_int64(st, 0);
     skill_of = malloc(((size_t)n_skill_keys + 1) * sizeof *skill_of);
     OOM_IF(!skill_of);
     QUERY("SELECT key, name FROM skill_names ORDER BY name");
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = step_row(st)) == SQLITE_ROW) {
         const char *name = col_text(st, 1);
         int32_t k = model_intern_skill(m, name, strlen(name));
         OOM_IF(k < 0);
@@ -538,22 +583,22 @@ int store_load_model(store *s, mm_model **out, char sha256_hex[65], mm_diag *dia
     }
 
     QUERY("SELECT employee, name, value FROM employee_attributes");
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = step_row(st)) == SQLITE_ROW) {
         int32_t key = model_intern_attr_key(m, col_text(st, 1));
         OOM_IF(key < 0 || model_add_attr(m, EMP(0), key, col_text(st, 2)));
     }
     QUERY("SELECT employee, skill, level FROM skills");
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    while ((r = step_row(st)) == SQLITE_ROW)
         OOM_IF(model_add_skill(m, EMP(0), skill_of[sqlite3_column_int64(st, 1)],
                                sqlite3_column_int(st, 2)));
     QUERY("SELECT employee, skill, target_level, priority, track FROM goals");
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = step_row(st)) == SQLITE_ROW) {
         model_goal g = {skill_of[sqlite3_column_int64(st, 1)], sqlite3_column_int(st, 2),
                         sqlite3_column_int(st, 3), parse_track(col_text(st, 4))};
         OOM_IF(model_add_goal(m, EMP(0), &g));
     }
     QUERY("SELECT employee, day, start_minute, end_minute FROM availability");
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = step_row(st)) == SQLITE_ROW) {
         model_window w = {sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
                           sqlite3_column_int(st, 3)};
         OOM_IF(model_add_window(m, EMP(0), &w));
@@ -564,7 +609,7 @@ int store_load_model(store *s, mm_model **out, char sha256_hex[65], mm_diag *dia
           " FROM run_pairs rp JOIN runs r ON r.id = rp.run_id"
           " JOIN employees l ON l.id = rp.learner_id JOIN employees p ON p.id = rp.partner_id"
           " WHERE r.published = 1");
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = step_row(st)) == SQLITE_ROW) {
         model_history h = {EMP(0), EMP(1), model_parse_quarter(col_text(st, 2)),
                            parse_track(col_text(st, 3))};
         if (h.quarter < 0)
@@ -576,22 +621,22 @@ int store_load_model(store *s, mm_model **out, char sha256_hex[65], mm_diag *dia
     QUERY("SELECT l.key, p.key, f.rating FROM feedback f JOIN runs r ON r.id = f.run_id"
           " JOIN employees l ON l.id = f.learner_id JOIN employees p ON p.id = f.partner_id"
           " WHERE r.published = 1");
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = step_row(st)) == SQLITE_ROW) {
         model_rating rt = {EMP(0), EMP(1), sqlite3_column_int(st, 2)};
         OOM_IF(model_add_rating(m, &rt));
         if (rt.rating <= 2)
             OOM_IF(model_add_exclusion(m, rt.learner, rt.partner, "rated 2 or lower in feedback"));
     }
     QUERY("SELECT a, b, reason FROM exclusions");
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    while ((r = step_row(st)) == SQLITE_ROW)
         OOM_IF(model_add_exclusion(m, EMP(0), EMP(1), col_text(st, 2)));
     QUERY("SELECT learner, partner, track FROM pins");
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = step_row(st)) == SQLITE_ROW) {
         model_pin p = {EMP(0), EMP(1), parse_track(col_text(st, 2))};
         OOM_IF(model_add_pin(m, &p));
     }
     QUERY("SELECT learner, partner, rank FROM preferences");
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = step_row(st)) == SQLITE_ROW) {
         model_preference p = {EMP(0), EMP(1), sqlite3_column_int(st, 2)};
         OOM_IF(model_add_preference(m, &p));
     }
@@ -605,7 +650,12 @@ int store_load_model(store *s, mm_model **out, char sha256_hex[65], mm_diag *dia
 #undef EMP
 done:
     sqlite3_finalize(st);
-    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    /* a read transaction left open would make the next BEGIN IMMEDIATE fail */
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        if (rc == MM_OK)
+            rc = db_error(s, diag, "load");
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
     free(index_of);
     free(skill_of);
 fail:
@@ -628,8 +678,11 @@ int store_save_run(store *s, const store_run *run, store_files_fn make_files, vo
     int64_t id = 1;
     if ((rc = prep(s, "SELECT coalesce(max(id), 0) + 1 FROM runs", &st, diag)) != MM_OK)
         goto done;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
+    if (step_row(st) != SQLITE_ROW) {
+        rc = db_error(s, diag, "new run id");
+        goto done;
+    }
+    id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     st = NULL;
     if ((rc = make_files(ctx, id, files)) != MM_OK)
@@ -713,7 +766,12 @@ int store_run_files(store *s, int64_t run_id, int64_t *found_id, file_set *files
         return rc;
     if (run_id > 0)
         sqlite3_bind_int64(st, 1, run_id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
+    int r = step_row(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE) {
+        rc = db_error(s, diag, "read run");
+        goto done;
+    }
+    if (r != SQLITE_ROW) {
         rc = run_id > 0 ? mm_diag_error(diag, MM_ENOTFOUND, s->path, 0, 0, "no run %lld",
                                         (long long)run_id)
                         : mm_diag_error(diag, MM_ENOTFOUND, s->path, 0, 0, "no runs yet");
@@ -726,8 +784,7 @@ int store_run_files(store *s, int64_t run_id, int64_t *found_id, file_set *files
                    diag)) != MM_OK)
         goto done;
     sqlite3_bind_int64(st, 1, *found_id);
-    int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = step_row(st)) == SQLITE_ROW) {
         size_t len = (size_t)sqlite3_column_bytes(st, 1);
         char *data = malloc(len + 1);
         if (!data) {
@@ -758,8 +815,11 @@ int store_publish_run(store *s, int64_t run_id, bool replace, char quarter[16],
     if ((rc = prep(s, "SELECT quarter, published FROM runs WHERE id = ?1", &st, diag)) != MM_OK)
         goto done;
     sqlite3_bind_int64(st, 1, run_id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = mm_diag_error(diag, MM_ENOTFOUND, s->path, 0, 0, "no run %lld", (long long)run_id);
+    int r = step_row(st);
+    if (r != SQLITE_ROW) {
+        rc = r == SQLITE_DONE ? mm_diag_error(diag, MM_ENOTFOUND, s->path, 0, 0, "no run %lld",
+                                              (long long)run_id)
+                              : db_error(s, diag, "read run");
         goto done;
     }
     snprintf(quarter, 16, "%s", col_text(st, 0));
@@ -772,7 +832,11 @@ int store_publish_run(store *s, int64_t run_id, bool replace, char quarter[16],
         MM_OK)
         goto done;
     bind_text(st, 1, quarter);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    if ((r = step_row(st)) != SQLITE_ROW && r != SQLITE_DONE) {
+        rc = db_error(s, diag, "read runs");
+        goto done;
+    }
+    if (r == SQLITE_ROW) {
         *replaced = sqlite3_column_int64(st, 0);
         if (!replace) {
             rc = mm_diag_error(diag, MM_EUSAGE, s->path, 0, 0,
@@ -806,10 +870,13 @@ int store_run_state(store *s, int64_t run_id, bool *published, mm_diag *diag)
     if (rc != MM_OK)
         return rc;
     sqlite3_bind_int64(st, 1, run_id);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    int r = step_row(st);
+    if (r == SQLITE_ROW)
         *published = sqlite3_column_int(st, 0) != 0;
-    else
+    else if (r == SQLITE_DONE)
         rc = mm_diag_error(diag, MM_ENOTFOUND, s->path, 0, 0, "no run %lld", (long long)run_id);
+    else
+        rc = db_error(s, diag, "read run");
     sqlite3_finalize(st);
     return rc;
 }
@@ -823,7 +890,7 @@ int store_run_pairs(store *s, int64_t run_id, store_pair_fn fn, void *ctx, mm_di
         return rc;
     sqlite3_bind_int64(st, 1, run_id);
     int r;
-    while (rc == MM_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
+    while (rc == MM_OK && (r = step_row(st)) == SQLITE_ROW)
         rc = fn(ctx, col_text(st, 0), col_text(st, 1), col_text(st, 2));
     if (rc == MM_OK && r != SQLITE_DONE)
         rc = db_error(s, diag, "read run pairs");
@@ -889,7 +956,7 @@ int store_participation_each(store *s, const char *until, store_participation_fn
         return rc;
     bind_text(st, 1, until ? until : "");
     int r;
-    while (rc == MM_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rc == MM_OK && (r = step_row(st)) == SQLITE_ROW) {
         store_participation p = {col_text(st, 0), col_text(st, 1), col_text(st, 2),
                                  col_text(st, 3), col_text(st, 4), col_text(st, 5),
                                  sqlite3_column_int(st, 6), sqlite3_column_int(st, 7)};
@@ -909,7 +976,7 @@ int store_list_runs(store *s, store_run_fn fn, void *ctx, mm_diag *diag)
     if (rc != MM_OK)
         return rc;
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    while ((r = step_row(st)) == SQLITE_ROW)
         fn(ctx, sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3),
            sqlite3_column_int(st, 4), col_text(st, 5));
     if (r != SQLITE_DONE)
