@@ -22,6 +22,7 @@ struct mm_diag {
     size_t max_errors;
     size_t errors, warnings;
     size_t kept_errors, kept_warnings;
+    size_t dropped; /* entries lost for lack of memory */
     int first_code;
 };
 
@@ -70,7 +71,7 @@ void mm_diag_clear(mm_diag *d)
         free(d->entries[i].message);
     }
     d->n = 0;
-    d->errors = d->warnings = d->kept_errors = d->kept_warnings = 0;
+    d->errors = d->warnings = d->kept_errors = d->kept_warnings = d->dropped = 0;
     d->first_code = MM_OK;
 }
 
@@ -101,8 +102,10 @@ static void push(mm_diag *d, mm_severity sev, int code, const char *file, long l
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 16;
         diag_entry *e = realloc(d->entries, cap * sizeof *e);
-        if (!e)
+        if (!e) {
+            d->dropped++;
             return;
+        }
         d->entries = e;
         d->cap = cap;
     }
@@ -118,6 +121,7 @@ static void push(mm_diag *d, mm_severity sev, int code, const char *file, long l
     if ((file && !e->file) || !e->message) {
         free(e->file);
         free(e->message);
+        d->dropped++;
         return;
     }
     d->n++;
@@ -162,6 +166,8 @@ size_t mm_diag_error_count(const mm_diag *d) { return d ? d->errors : 0; }
 size_t mm_diag_warning_count(const mm_diag *d) { return d ? d->warnings : 0; }
 size_t mm_diag_size(const mm_diag *d) { return d ? d->n : 0; }
 int mm_diag_full(const mm_diag *d) { return d && d->errors >= d->max_errors; }
+size_t mm_diag_dropped(const mm_diag *d) { return d ? d->dropped : 0; }
+size_t mm_diag_kept_errors(const mm_diag *d) { return d ? d->kept_errors : 0; }
 int mm_diag_first_code(const mm_diag *d) { return d ? d->first_code : MM_OK; }
 mm_severity mm_diag_severity(const mm_diag *d, size_t i) { return d->entries[i].severity; }
 const char *mm_diag_file(const mm_diag *d, size_t i) { return d->entries[i].file; }

@@ -69,6 +69,10 @@ size_t mm_diag_error_count(const mm_diag *diag);   /* all, kept or not */
 size_t mm_diag_warning_count(const mm_diag *diag); /* all, kept or not */
 size_t mm_diag_size(const mm_diag *diag);          /* entries kept */
 int mm_diag_full(const mm_diag *diag);             /* error limit reached */
+size_t mm_diag_kept_errors(const mm_diag *diag);   /* errors among the entries kept */
+/* Entries that were to be kept but were lost for lack of memory: a report
+   built from the diag would be incomplete. */
+size_t mm_diag_dropped(const mm_diag *diag);
 /* The first error code recorded, MM_OK when none. */
 int mm_diag_first_code(const mm_diag *diag);
 /* Entry i (0 <= i < mm_diag_size): its pieces; pointers live as long as diag. */

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +194,9 @@ int main(int argc, char **argv)
 {
     cli_options o;
     memset(&o, 0, sizeof o);
+    /* over a file size limit (ulimit -f) a write fails with EFBIG and is
+       reported (exit 74) instead of killing the process midway */
+    signal(SIGXFSZ, SIG_IGN);
     int status = parse_args(argc, argv, &o);
     if (status)
         return status;
@@ -209,7 +213,8 @@ int main(int argc, char **argv)
     }
     int rc = fn(&o, diag);
     print_diag(diag, o.quiet, o.verbose);
-    if (rc != MM_OK && rc != MM_EUSAGE && mm_diag_error_count(diag) == 0)
+    /* no message kept (none given, or lost for lack of memory): the code's */
+    if (rc != MM_OK && rc != MM_EUSAGE && mm_diag_kept_errors(diag) == 0)
         fprintf(stderr, "mentormatch: %s\n", mm_code_message(rc));
     mm_diag_free(diag);
     return mm_code_exit_status(rc);

@@ -398,6 +398,7 @@ cJSON *report_build(const match_result *r, const sched_result *sched, const repo
         }
     }
     add_warnings(&b, root, meta->diag);
+    b.oom |= mm_diag_dropped(meta->diag) > 0; /* the warnings would be incomplete */
     if (b.oom) {
         cJSON_Delete(root);
         return NULL;
