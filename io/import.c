@@ -21,6 +21,7 @@
 #include "config.h"
 #include "csv.h"
 #include "fileio.h"
+#include "jsonparse.h"
 #include "model.h"
 #include "tz.h"
 
@@ -912,7 +913,10 @@ int import_mapping_load(const char *path, import_mapping **out, mm_diag *diag)
         mm_diag_error(diag, rc, path, 0, 0, "cannot read the mapping file: %s", strerror(errno));
         goto done;
     }
-    root = cJSON_ParseWithLength(text, len);
+    if (json_parse(text, len, &root) == MM_ENOMEM) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
     if (!root || !cJSON_IsObject(root)) {
         rc = mm_diag_error(diag, MM_ECONFIG, path, 0, 0,
                            "expected a JSON object {file: {our column: their column}}");
@@ -1514,7 +1518,10 @@ int import_company(const char *path, const import_mapping *map, mm_model **out,
         }
         sha256_update(&sha, len, (const uint8_t *)text);
         im.json_name = base_name(path);
-        root = cJSON_ParseWithLength(text, len);
+        if (json_parse(text, len, &root) == MM_ENOMEM) {
+            rc = MM_ENOMEM;
+            goto done;
+        }
         if (!root || !cJSON_IsObject(root)) {
             rc = mm_diag_error(diag, MM_EDATA, im.json_name, 0, 0,
                                "expected a JSON object with the tables (employees, skills, ...)");

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "jsonparse.h"
 
 typedef struct parser {
     mm_diag *diag;
@@ -332,7 +333,11 @@ int settings_parse(const char *text, size_t len, const char *name, mm_config *cf
 {
     parser p = {diag, name, MM_OK};
     mm_config c = *cfg;
-    cJSON *root = cJSON_ParseWithLength(text, len);
+    cJSON *root = NULL;
+    if (json_parse(text, len, &root) == MM_ENOMEM) {
+        p.rc = mm_diag_error(diag, MM_ENOMEM, name, 0, 0, "out of memory");
+        goto done;
+    }
     if (!root || !cJSON_IsObject(root)) {
         bad(&p, "$", "expected a JSON object");
         goto done;
@@ -418,68 +423,74 @@ cJSON *settings_to_json(const mm_config *c)
 {
     char date[11];
     cJSON *root = cJSON_CreateObject();
+    bool ok = root != NULL; /* every adder checked: a failed one leaves its key out */
     cJSON *q = cJSON_AddObjectToObject(root, "quarter");
     format_date(c->quarter.start, date);
-    cJSON_AddStringToObject(q, "start", date);
-    cJSON_AddNumberToObject(q, "weeks", c->quarter.weeks);
+    ok &= cJSON_AddStringToObject(q, "start", date) != NULL;
+    ok &= cJSON_AddNumberToObject(q, "weeks", c->quarter.weeks) != NULL;
     cJSON *hol = cJSON_AddArrayToObject(q, "holidays");
     for (int32_t i = 0; hol && i < c->quarter.n_holidays; i++) {
         format_date(c->quarter.holidays[i], date);
-        cJSON_AddItemToArray(hol, cJSON_CreateString(date));
+        ok &= cJSON_AddItemToArray(hol, cJSON_CreateString(date));
     }
     cJSON *m = cJSON_AddObjectToObject(root, "mentoring");
-    cJSON_AddNumberToObject(m, "session_minutes", c->mentoring.session_minutes);
-    cJSON_AddNumberToObject(m, "cadence_weeks", c->mentoring.cadence_weeks);
-    cJSON_AddNumberToObject(m, "min_grade_gap", c->mentoring.min_grade_gap);
-    cJSON_AddNumberToObject(m, "ideal_max_grade_gap", c->mentoring.ideal_max_grade_gap);
-    cJSON_AddNumberToObject(m, "exclude_manager_levels", c->mentoring.exclude_manager_levels);
-    cJSON_AddBoolToObject(m, "exclude_peers", c->mentoring.exclude_peers);
-    cJSON_AddBoolToObject(m, "allow_same_department", c->mentoring.allow_same_department);
-    cJSON_AddNumberToObject(m, "repeat_cooldown_quarters", c->mentoring.repeat_cooldown_quarters);
+    ok &= cJSON_AddNumberToObject(m, "session_minutes", c->mentoring.session_minutes) != NULL;
+    ok &= cJSON_AddNumberToObject(m, "cadence_weeks", c->mentoring.cadence_weeks) != NULL;
+    ok &= cJSON_AddNumberToObject(m, "min_grade_gap", c->mentoring.min_grade_gap) != NULL;
+    ok &= cJSON_AddNumberToObject(m, "ideal_max_grade_gap",
+                                  c->mentoring.ideal_max_grade_gap) != NULL;
+    ok &= cJSON_AddNumberToObject(m, "exclude_manager_levels",
+                                  c->mentoring.exclude_manager_levels) != NULL;
+    ok &= cJSON_AddBoolToObject(m, "exclude_peers", c->mentoring.exclude_peers) != NULL;
+    ok &= cJSON_AddBoolToObject(m, "allow_same_department",
+                                c->mentoring.allow_same_department) != NULL;
+    ok &= cJSON_AddNumberToObject(m, "repeat_cooldown_quarters",
+                                  c->mentoring.repeat_cooldown_quarters) != NULL;
     cJSON *s = cJSON_AddObjectToObject(root, "shadowing");
-    cJSON_AddBoolToObject(s, "enabled", c->shadowing.enabled);
-    cJSON_AddNumberToObject(s, "sessions_per_learner", c->shadowing.sessions_per_learner);
-    cJSON_AddNumberToObject(s, "session_minutes", c->shadowing.session_minutes);
+    ok &= cJSON_AddBoolToObject(s, "enabled", c->shadowing.enabled) != NULL;
+    ok &= cJSON_AddNumberToObject(s, "sessions_per_learner",
+                                  c->shadowing.sessions_per_learner) != NULL;
+    ok &= cJSON_AddNumberToObject(s, "session_minutes", c->shadowing.session_minutes) != NULL;
     cJSON *w = cJSON_AddObjectToObject(root, "weights");
     for (int f = 0; f < FEATURE_COUNT; f++)
-        cJSON_AddNumberToObject(w, feature_names[f], c->weights[f]);
-    cJSON_AddStringToObject(root, "objective",
-                            c->objective == OBJECTIVE_SCORE ? "score" : "participation");
+        ok &= cJSON_AddNumberToObject(w, feature_names[f], c->weights[f]) != NULL;
+    ok &= cJSON_AddStringToObject(root, "objective",
+                            c->objective == OBJECTIVE_SCORE ? "score" : "participation") != NULL;
     cJSON *fa = cJSON_AddObjectToObject(root, "fairness");
     cJSON *attrs = cJSON_AddArrayToObject(fa, "attributes");
     for (int32_t i = 0; attrs && i < c->fairness.n_attributes; i++)
-        cJSON_AddItemToArray(attrs, cJSON_CreateString(c->fairness.attributes[i]));
-    cJSON_AddNumberToObject(fa, "min_impact_ratio", c->fairness.min_impact_ratio);
-    cJSON_AddNumberToObject(fa, "min_group_size", c->fairness.min_group_size);
-    cJSON_AddBoolToObject(fa, "enforce", c->fairness.enforce);
+        ok &= cJSON_AddItemToArray(attrs, cJSON_CreateString(c->fairness.attributes[i]));
+    ok &= cJSON_AddNumberToObject(fa, "min_impact_ratio", c->fairness.min_impact_ratio) != NULL;
+    ok &= cJSON_AddNumberToObject(fa, "min_group_size", c->fairness.min_group_size) != NULL;
+    ok &= cJSON_AddBoolToObject(fa, "enforce", c->fairness.enforce) != NULL;
     cJSON *so = cJSON_AddObjectToObject(root, "solver");
-    cJSON_AddNumberToObject(so, "time_limit_s", c->solver.time_limit_s);
-    cJSON_AddNumberToObject(so, "mip_gap", c->solver.mip_gap);
-    cJSON_AddNumberToObject(so, "max_candidates", c->solver.max_candidates);
+    ok &= cJSON_AddNumberToObject(so, "time_limit_s", c->solver.time_limit_s) != NULL;
+    ok &= cJSON_AddNumberToObject(so, "mip_gap", c->solver.mip_gap) != NULL;
+    ok &= cJSON_AddNumberToObject(so, "max_candidates", c->solver.max_candidates) != NULL;
     cJSON *rec = cJSON_AddObjectToObject(root, "recognition");
     cJSON *badges = cJSON_AddArrayToObject(rec, "badges");
     for (int32_t i = 0; badges && i < c->recognition.n_badges; i++) {
         cJSON *b = cJSON_CreateObject();
         if (!b || !cJSON_AddItemToArray(badges, b)) {
             cJSON_Delete(b);
+            ok = false;
             break;
         }
-        cJSON_AddStringToObject(b, "name", c->recognition.badges[i].name);
-        cJSON_AddStringToObject(b, "role", role_names[c->recognition.badges[i].role]);
+        ok &= cJSON_AddStringToObject(b, "name", c->recognition.badges[i].name) != NULL;
+        ok &= cJSON_AddStringToObject(b, "role", role_names[c->recognition.badges[i].role]) != NULL;
         if (c->recognition.badges[i].quarters)
-            cJSON_AddNumberToObject(b, "quarters", c->recognition.badges[i].quarters);
+            ok &= cJSON_AddNumberToObject(b, "quarters", c->recognition.badges[i].quarters) != NULL;
         if (c->recognition.badges[i].sessions)
-            cJSON_AddNumberToObject(b, "sessions", c->recognition.badges[i].sessions);
+            ok &= cJSON_AddNumberToObject(b, "sessions", c->recognition.badges[i].sessions) != NULL;
     }
-    cJSON_AddNumberToObject(rec, "top_per_department", c->recognition.top);
-    cJSON_AddNumberToObject(root, "threads", c->threads);
+    ok &= cJSON_AddNumberToObject(rec, "top_per_department", c->recognition.top) != NULL;
+    ok &= cJSON_AddNumberToObject(root, "threads", c->threads) != NULL;
     /* exact: cJSON prints a number above 2^31 with 15 significant digits */
     char seed[24];
     snprintf(seed, sizeof seed, "%lld", (long long)c->seed);
-    cJSON_AddRawToObject(root, "seed", seed);
-    /* cJSON's adders return NULL on OOM and leave the tree consistent: check once */
-    if (!q || !hol || !m || !s || !w || !fa || !attrs || !so ||
-        !cJSON_GetObjectItemCaseSensitive(root, "seed")) {
+    ok &= cJSON_AddRawToObject(root, "seed", seed) != NULL;
+    ok &= q && hol && m && s && w && fa && attrs && so && rec && badges;
+    if (!ok) {
         cJSON_Delete(root);
         return NULL;
     }

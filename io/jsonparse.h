@@ -1,0 +1,15 @@
+/*
+ * jsonparse.h - cJSON parsing that tells bad JSON from a lack of memory.
+ */
+#ifndef MM_JSONPARSE_H
+#define MM_JSONPARSE_H
+
+#include <cJSON.h>
+#include <stddef.h>
+
+/* Parses len bytes of text into *out (the caller frees it with cJSON_Delete).
+   Returns MM_OK, MM_EDATA when the text is not JSON that cJSON reads (the
+   caller words the message), or MM_ENOMEM when it is but memory ran out. */
+int json_parse(const char *text, size_t len, cJSON **out);
+
+#endif
