@@ -6,6 +6,7 @@
 #include "commands.h"
 
 #include <cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 #include "feedback.h"
 #include "fileio.h"
 #include "import.h"
+#include "jsonparse.h"
+#include "graphdump.h"
 #include "match.h"
 #include "model.h"
 #include "recognition.h"
@@ -211,7 +214,7 @@ static int load_settings(const cli_options *o, mm_config *cfg, mm_diag *diag)
     if (o->config) {
         int rc = settings_load(o->config, cfg, diag);
         if (rc != MM_OK)
-            return rc == MM_ENOINPUT ? MM_ENOINPUT : MM_ECONFIG;
+            return rc == MM_ENOINPUT || rc == MM_ENOMEM ? rc : MM_ECONFIG;
     }
     if (o->threads > 0)
         cfg->threads = o->threads;
@@ -250,6 +253,12 @@ static int match_and_save(run_ctx *c, store *s, const char *out)
     int64_t run_id = 0;
     file_set files = {0};
     double t0 = now_ms();
+    /* a folder that cannot be created fails the run before it is saved */
+    if (out && (rc = fileio_mkdirs(out)) != MM_OK) {
+        mm_diag_error(c->diag, rc, out, 0, 0, "cannot create the output folder: %s",
+                      strerror(errno));
+        goto done;
+    }
     if ((rc = match_new(c->model, &c->cfg, c->cfg.threads, &c->result, c->diag)) != MM_OK)
         goto done;
     progress(c->o, "scoring the eligible pairs");
@@ -263,6 +272,10 @@ static int match_and_save(run_ctx *c, store *s, const char *out)
     if ((rc = match_explain(c->result, c->diag)) != MM_OK)
         goto done;
     double t2 = now_ms();
+    /* benchmarks only: the solver's problems, for bench/ (graphdump.h) */
+    const char *dump = getenv("MM_DUMP_GRAPHS");
+    if (dump && *dump && graph_dump(dump, c->result) != MM_OK)
+        mm_diag_warning(c->diag, dump, 0, 0, "MM_DUMP_GRAPHS: cannot write the graphs here");
     c->t[PHASE_SOLVE] = t2 - t1;
     progress(c->o, "placing the sessions");
     if ((rc = schedule_build(c->result, &c->sched)) != MM_OK)
@@ -318,8 +331,11 @@ static int match_and_save(run_ctx *c, store *s, const char *out)
         goto free_run;
     progress(c->o, "writing the run");
     rc = store_save_run(s, &run, make_files, c, &run_id, &files, c->diag);
-    if (rc == MM_OK && out)
-        rc = fileset_write(out, &files, c->diag);
+    if (rc == MM_OK && out && (rc = fileset_write(out, &files, c->diag)) != MM_OK)
+        mm_diag_error(c->diag, rc, out, 0, 0,
+                      "run %lld is saved in the store; `mentormatch report --run %lld --out "
+                      "DIR` writes its files",
+                      (long long)run_id, (long long)run_id);
     if (rc == MM_OK && !c->o->quiet)
         print_summary(c, run_id, out);
 free_run:
@@ -360,7 +376,8 @@ int cmd_run(const cli_options *o, mm_diag *diag)
     if ((rc = load_company(o, &imported, c.sha, diag)) != MM_OK)
         goto done;
     if ((rc = fileio_mkdirs(out)) != MM_OK) {
-        mm_diag_error(diag, rc, out, 0, 0, "cannot create the output folder");
+        mm_diag_error(diag, rc, out, 0, 0, "cannot create the output folder: %s",
+                      strerror(errno));
         goto done;
     }
     const char *db = o->db;
@@ -473,8 +490,9 @@ static int load_report(store *s, int64_t id, int64_t *found, cJSON **out, mm_dia
     int rc = store_run_files(s, id, found, &files, diag);
     if (rc == MM_OK) {
         const struct file_set_entry *rj = fileset_find(&files, "report.json");
-        *out = rj ? cJSON_ParseWithLength(rj->data, rj->len) : NULL;
-        if (!*out)
+        if (rj && json_parse(rj->data, rj->len, out) == MM_ENOMEM)
+            rc = MM_ENOMEM;
+        else if (!*out)
             rc = mm_diag_error(diag, MM_EINTERNAL, NULL, 0, 0, "run %lld: unreadable report",
                                (long long)*found);
     }

@@ -75,15 +75,15 @@ int fileio_is_dir(const char *path)
     return S_ISDIR(st.st_mode) ? 1 : 0;
 }
 
-int fileio_write_atomic(const char *path, const char *data, size_t len)
+/* Writes len bytes to a new temporary file beside path, named in tmp
+   (PATH_MAX bytes), fsynced: MM_OK, MM_ECANTCREAT or MM_EIO (then removed). */
+static int write_temp(const char *path, const char *data, size_t len, char *tmp)
 {
     int rc = MM_OK;
-    char tmp[PATH_MAX];
-    int fd = -1;
-    int n = snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
-    if (n < 0 || (size_t)n >= sizeof tmp)
+    int n = snprintf(tmp, PATH_MAX, "%s.tmp.XXXXXX", path);
+    if (n < 0 || n >= PATH_MAX)
         return MM_ECANTCREAT;
-    fd = mkstemp(tmp);
+    int fd = mkstemp(tmp);
     if (fd < 0)
         return MM_ECANTCREAT;
     size_t put = 0;
@@ -97,25 +97,28 @@ int fileio_write_atomic(const char *path, const char *data, size_t len)
         }
         put += (size_t)w;
     }
-    if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
-        rc = MM_EIO;
-        goto done;
-    }
-    if (close(fd) != 0) {
-        fd = -1;
-        rc = MM_EIO;
-        goto done;
-    }
-    fd = -1;
-    if (rename(tmp, path) != 0)
+    if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
         rc = MM_EIO;
 done:
-    if (fd >= 0)
-        close(fd);
+    if (close(fd) != 0 && rc == MM_OK)
+        rc = MM_EIO;
     if (rc != MM_OK) {
         int saved = errno;
         unlink(tmp);
         errno = saved;
+    }
+    return rc;
+}
+
+int fileio_write_atomic(const char *path, const char *data, size_t len)
+{
+    char tmp[PATH_MAX];
+    int rc = write_temp(path, data, len, tmp);
+    if (rc == MM_OK && rename(tmp, path) != 0) {
+        int saved = errno;
+        unlink(tmp);
+        errno = saved;
+        rc = MM_EIO;
     }
     return rc;
 }
@@ -178,26 +181,78 @@ void fileset_free(file_set *set)
     memset(set, 0, sizeof *set);
 }
 
+/* Makes the names in folder dir durable (renames, removals): MM_OK or MM_EIO. */
+static int sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return MM_EIO;
+    int rc = fsync(fd) == 0 ? MM_OK : MM_EIO;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
 int fileset_write(const char *dir, const file_set *set, mm_diag *diag)
 {
+    char path[PATH_MAX];
+    char (*tmp)[PATH_MAX] = NULL;
+    size_t written = 0, report = set->n;
     int rc = fileio_mkdirs(dir);
     if (rc != MM_OK)
         return mm_diag_error(diag, rc, dir, 0, 0, "cannot create the output folder: %s",
                              strerror(errno));
-    /* report.json last: a reader that sees it sees the whole run */
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < set->n; i++) {
-            const struct file_set_entry *f = &set->files[i];
-            if ((strcmp(f->name, "report.json") == 0) != (pass == 1))
-                continue;
-            char path[PATH_MAX];
-            int n = snprintf(path, sizeof path, "%s/%s", dir, f->name);
-            if (n < 0 || (size_t)n >= sizeof path)
-                return mm_diag_error(diag, MM_ECANTCREAT, dir, 0, 0, "output path too long");
-            rc = fileio_write_atomic(path, f->data, f->len);
-            if (rc != MM_OK)
-                return mm_diag_error(diag, rc, path, 0, 0, "cannot write: %s", strerror(errno));
+    if (set->n == 0)
+        return MM_OK;
+    if (!(tmp = calloc(set->n, sizeof *tmp)))
+        return mm_diag_error(diag, MM_ENOMEM, dir, 0, 0, "out of memory");
+    /* every file in full beside its old version first: a write that fails
+       (a full disk, a file size limit) leaves the old outputs as they were */
+    for (; written < set->n; written++) {
+        const struct file_set_entry *f = &set->files[written];
+        int n = snprintf(path, sizeof path, "%s/%s", dir, f->name);
+        if (n < 0 || (size_t)n >= sizeof path) {
+            rc = mm_diag_error(diag, MM_ECANTCREAT, dir, 0, 0, "output path too long");
+            goto done;
+        }
+        if ((rc = write_temp(path, f->data, f->len, tmp[written])) != MM_OK) {
+            mm_diag_error(diag, rc, path, 0, 0, "cannot write: %s", strerror(errno));
+            goto done;
+        }
+        if (strcmp(f->name, "report.json") == 0)
+            report = written;
+    }
+    /* then the renames. report.json goes first and comes back last: while
+       the others are replaced there is none, so a report.json beside them
+       always belongs to them (a crash in between leaves no report.json,
+       and `mentormatch report` writes the run again from the store) */
+    if (report < set->n) {
+        snprintf(path, sizeof path, "%s/report.json", dir);
+        if ((unlink(path) != 0 && errno != ENOENT) || sync_dir(dir) != MM_OK) {
+            rc = mm_diag_error(diag, MM_EIO, path, 0, 0, "cannot replace: %s", strerror(errno));
+            goto done;
         }
     }
-    return MM_OK;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < set->n; i++) {
+            if ((i == report) != (pass == 1))
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir, set->files[i].name);
+            if (rename(tmp[i], path) != 0) {
+                rc = mm_diag_error(diag, MM_EIO, path, 0, 0, "cannot write: %s",
+                                   strerror(errno));
+                goto done;
+            }
+            tmp[i][0] = '\0';
+        }
+    }
+    if (sync_dir(dir) != MM_OK)
+        rc = mm_diag_error(diag, MM_EIO, dir, 0, 0, "cannot write: %s", strerror(errno));
+done:
+    for (size_t i = 0; i < written; i++)
+        if (tmp[i][0])
+            unlink(tmp[i]);
+    free(tmp);
+    return rc;
 }

@@ -41,9 +41,14 @@ int fileset_add(file_set *set, const char *name, char *data, size_t len);
 const struct file_set_entry *fileset_find(const file_set *set, const char *name);
 void fileset_free(file_set *set);
 
-/* Writes every file of set into the folder dir (created when missing), each
-   atomically; report.json, if present, last. MM_OK, MM_ECANTCREAT or MM_EIO
-   with a message in diag. */
+/* Writes every file of set into the folder dir (created when missing): each
+   in full to a temporary file first, so that a failed write leaves every old
+   file as it was; then the renames, with the old report.json removed first
+   and the new one renamed last, so that whenever dir holds a report.json
+   every other file of the set in dir is of the same run (a crash among the
+   renames can leave the others mixed, old and new, but then without
+   report.json). MM_OK, MM_ENOMEM, MM_ECANTCREAT or MM_EIO with a message in
+   diag. */
 int fileset_write(const char *dir, const file_set *set, mm_diag *diag);
 
 #endif
