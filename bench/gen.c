@@ -466,6 +466,7 @@ typedef struct {
     int32_t head;         /* the head's index */
     int city1, city2;     /* the offices the department leans towards */
     double *cdf_skill, *cdf_goal; /* n_skills cumulative weights each */
+    int32_t area;         /* business area (see AREA_SIZE) */
 } dept_t;
 
 typedef struct {
@@ -480,6 +481,7 @@ typedef struct {
 
 typedef struct {
     int32_t n, n_depts, n_skills, id_width, dept_width;
+    int32_t n_areas; /* skill ids are base + n_skills * area */
     int32_t start; /* quarter start, days since 1970-01-01 */
     uint64_t seed;
     rng_t rng;
@@ -720,6 +722,7 @@ static void build_departments(company_t *c)
             snprintf(lf->name, sizeof lf->name, "%s", LEAF_NAMES[lf->kind][base]);
         lf->first = next;
         lf->count = sizes[j];
+        lf->area = j % c->n_areas;
         next += sizes[j];
     }
     free(w);
@@ -1014,6 +1017,26 @@ static int clamp_level(double x, int lo, int hi)
     return v < lo ? lo : v > hi ? hi : (int)v;
 }
 
+/*
+ * Business areas. A company of millions does not share one pool of 142
+ * skills: Python in Payments is not Python in Search. Every AREA_SIZE
+ * employees make one business area (a leaf department belongs to area
+ * leaf % n_areas), with its own variant of each skill, named
+ * "skill (area N)"; one skill or goal in AREA_CROSS is drawn from another
+ * area (the cross-area experts). At or below AREA_SIZE employees there is
+ * one area and the output is as it always was.
+ */
+#define AREA_SIZE 10000
+#define AREA_CROSS 0.1
+
+static int32_t area_of(company_t *c, const dept_t *dp)
+{
+    if (rng_unit(&c->rng) < AREA_CROSS)
+        return (int32_t)rng_below(&c->rng, (uint32_t)c->n_areas);
+    return dp->area;
+}
+
+
 /* 3..8 distinct skills; levels follow grade with noise; a mentor's first
  * skill is their speciality, one level up. */
 static void assign_skills(company_t *c)
@@ -1029,6 +1052,8 @@ static void assign_skills(company_t *c)
         int n = 0;
         while (n < cnt) {
             int s = sample_cdf(&c->rng, dp->cdf_skill, c->n_skills);
+            if (c->n_areas > 1)
+                s += c->n_skills * area_of(c, dp);
             int dup = 0;
             for (int j = 0; j < n; j++)
                 dup |= ids[j] == s;
@@ -1064,8 +1089,11 @@ static void assign_goals(company_t *c)
             int s;
             if (rng_unit(&c->rng) < 0.35)
                 s = c->sk_id[(size_t)i * MAX_SKILLS + rng_below(&c->rng, c->n_sk[i])];
-            else
+            else {
                 s = sample_cdf(&c->rng, dp->cdf_goal, c->n_skills);
+                if (c->n_areas > 1)
+                    s += c->n_skills * area_of(c, dp);
+            }
             int own = level_of(c, i, s);
             if (own >= 5 || has_goal(c, i, s))
                 continue;
@@ -1368,6 +1396,18 @@ static void ob_field(out_t *o, const char *s)
     ob_ch(o, '"');
 }
 
+static void ob_skill(out_t *o, const company_t *c, int32_t id)
+{
+    char name[96];
+    if (c->n_areas <= 1) {
+        ob_field(o, SKILLS[id].name);
+        return;
+    }
+    snprintf(name, sizeof name, "%s (area %d)", SKILLS[id % c->n_skills].name,
+             (int)(id / c->n_skills) + 1);
+    ob_field(o, name);
+}
+
 static void ob_emp(out_t *o, const company_t *c, int32_t i)
 {
     ob_ch(o, 'E');
@@ -1511,7 +1551,7 @@ static void write_skills(const company_t *c, const char *dir)
             size_t s = (size_t)i * MAX_SKILLS + j;
             ob_emp(o, c, i);
             ob_ch(o, ',');
-            ob_field(o, SKILLS[c->sk_id[s]].name);
+            ob_skill(o, c, c->sk_id[s]);
             ob_ch(o, ',');
             ob_uint(o, c->sk_lv[s]);
             ob_ch(o, '\n');
@@ -1532,7 +1572,7 @@ static void write_goals(const company_t *c, const char *dir)
             size_t g = (size_t)i * MAX_GOALS + j;
             ob_emp(o, c, i);
             ob_ch(o, ',');
-            ob_field(o, SKILLS[c->g_sk[g]].name);
+            ob_skill(o, c, c->g_sk[g]);
             ob_ch(o, ',');
             ob_uint(o, c->g_tg[g]);
             ob_ch(o, ',');
@@ -1929,6 +1969,9 @@ int main(int argc, char **argv)
     c->seed = (uint64_t)seed;
     c->start = start;
     c->n_skills = skill_count(c->n);
+    c->n_areas = c->n > AREA_SIZE ? (c->n + AREA_SIZE - 1) / AREA_SIZE : 1;
+    if (c->n_areas > UINT16_MAX / c->n_skills)
+        c->n_areas = UINT16_MAX / c->n_skills;
     rng_seed(&c->rng, c->seed);
     size_t un = (size_t)c->n;
     c->e = xcalloc(un, sizeof *c->e);

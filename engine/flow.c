@@ -200,9 +200,7 @@ done:
 int flow_solve(flow_net *f)
 {
     int rc = ns_run(&f->ns);
-    if (rc == MM_OK && !ns_certify(&f->ns))
-        rc = MM_EINTERNAL;
-    return rc;
+    return rc == MM_OK ? ns_certify(&f->ns) : rc;
 }
 
 void flow_solution(const flow_net *f, uint8_t *chosen, int64_t *learners, int64_t *sessions,

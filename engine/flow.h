@@ -68,7 +68,7 @@ typedef struct flow_net {
 int flow_build(flow_net *f, const solve_problem *p);
 void flow_free(flow_net *f);
 
-/* Solves to optimality and checks the optimality conditions. MM_OK or MM_EINTERNAL. */
+/* Solves to optimality and checks the optimality conditions. MM_OK, MM_EINTERNAL or MM_ENOMEM. */
 int flow_solve(flow_net *f);
 
 /* The solution: chosen per problem arc (may be NULL), and its criteria

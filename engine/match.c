@@ -184,9 +184,11 @@ void match_free(match_result *r)
     for (int t = 0; t < TRACK_COUNT; t++)
         track_free(&r->t[t]);
     tz_week_free(r->week);
-    for (int32_t a = 0; r->group_of && a < r->cfg->fairness.n_attributes; a++) {
-        free(r->group_of[a]);
-        free(r->group_names[a]);
+    for (int32_t a = 0; a < r->cfg->fairness.n_attributes; a++) {
+        if (r->group_of)
+            free(r->group_of[a]);
+        if (r->group_names)
+            free(r->group_names[a]);
     }
     free(r->group_of);
     free(r->group_names);
@@ -457,6 +459,7 @@ static int solve_one(match_result *r, match_track *mt, mm_diag *diag)
     p->time_limit_s = cfg->solver.time_limit_s;
     p->mip_gap = cfg->solver.mip_gap;
     p->pruned_bound = mt->cands.bound;
+    p->keep_network = true;
     if (mt->cands.n < mt->cands.n_eligible) {
         struct match_pricing *pr = &mt->pricing;
         pr->mentor = mt->track == TRACK_SHADOWING ? r->t[TRACK_MENTORING].partner_of : NULL;
@@ -669,7 +672,12 @@ static int slot_values(match_result *r, match_track *mt, mm_diag *diag)
     size_t m = k < most ? k : most;
     for (size_t i = 0; i < m; i++)
         partners[i] = rank[i].partner;
-    if (m && (rc = solve_slot_values(&prob, partners, m, extra, gain, diag)) != MM_OK)
+    if (m && mt->sol.network)
+        rc = solve_slot_values_at(&mt->sol, partners, m, extra, gain, diag);
+    else if (m)
+        rc = solve_slot_values(&prob, partners, m, extra, gain, diag);
+    solve_network_free(&mt->sol); /* the optimum kept for this, often the largest thing held */
+    if (rc != MM_OK)
         goto done;
     for (size_t i = 0; i < m; i++) {
         if (extra[i] <= 0 && gain[i] <= 0)
@@ -775,14 +783,14 @@ static int cmp_i32(const void *pa, const void *pb)
 }
 
 /* Gini coefficient of mentor load over the mentors available. */
-static double load_gini(const match_result *r)
+static int load_gini(const match_result *r, double *gini)
 {
     const mm_model *m = r->model;
     const match_track *mt = &r->t[TRACK_MENTORING];
     size_t n = 0;
     int32_t *x = malloc((m->n_emps + 1) * sizeof *x);
     if (!x)
-        return NAN;
+        return MM_ENOMEM;
     for (size_t e = 0; e < m->n_emps; e++)
         if ((m->emps[e].roles & ROLE_MENTOR) && m->emps[e].mentor_capacity > 0)
             x[n++] = mt->load ? mt->load[e] : 0;
@@ -793,9 +801,10 @@ static double load_gini(const match_result *r)
         weighted += (double)(i + 1) * x[i];
     }
     free(x);
-    if (n == 0 || sum == 0)
-        return 0;
-    return (2.0 * weighted) / ((double)n * sum) - ((double)n + 1.0) / (double)n;
+    *gini = n == 0 || sum == 0
+                ? 0
+                : (2.0 * weighted) / ((double)n * sum) - ((double)n + 1.0) / (double)n;
+    return MM_OK;
 }
 
 static int fairness(match_result *r)
@@ -900,7 +909,8 @@ static int fairness(match_result *r)
     free(score_of);
 
     /* mentor load, cross-department pairs, mentors used per department */
-    f->mentor_load_gini = load_gini(r);
+    if (load_gini(r, &f->mentor_load_gini) != MM_OK)
+        return MM_ENOMEM;
     size_t pairs = 0, cross = 0;
     for (int t = 0; t < TRACK_COUNT; t++)
         for (size_t i = 0; i < r->t[t].n_pairs; i++) {

@@ -461,13 +461,13 @@ int ns_run(netsimplex *ns)
     return MM_OK;
 }
 
-bool ns_certify(const netsimplex *ns)
+int ns_certify(const netsimplex *ns)
 {
     int32_t n = ns->n_nodes;
     bool ok = n > 0;
     int64_t *balance = calloc((size_t)(n > 0 ? n : 1), sizeof *balance);
     if (!balance)
-        return false;
+        return MM_ENOMEM;
     for (size_t a = 0; ok && a < ns->n_arcs; a++) {
         int32_t f = ns->flow[a];
         ns_pot rc = ns_reduced_cost(ns, a);
@@ -482,7 +482,7 @@ bool ns_certify(const netsimplex *ns)
     for (int32_t u = 0; ok && u < n; u++)
         ok = balance[u] == 0;
     free(balance);
-    return ok;
+    return ok ? MM_OK : MM_EINTERNAL;
 }
 
 void ns_snapshot_free(ns_snapshot *snap)

@@ -82,9 +82,9 @@ ns_pot ns_reduced_cost(const netsimplex *ns, size_t a);
  * Checks the optimum independently of how it was found (the optimality
  * conditions): flows within bounds and balanced at every node, and every
  * arc's reduced cost >= 0 unless its flow is above lo, <= 0 unless below
- * hi. true when all hold.
+ * hi.
  */
-bool ns_certify(const netsimplex *ns);
+int ns_certify(const netsimplex *ns); /* MM_OK, MM_EINTERNAL (a condition fails), MM_ENOMEM */
 
 /* Saved flows, states and tree, to return to an optimum after changing it. */
 typedef struct ns_snapshot {

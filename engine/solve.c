@@ -1465,9 +1465,10 @@ static int network_path(solver *s, solve_result *r, bool *used)
     if (rc)
         return rc;
     *used = true;
-    if (flow_solve(&f) != MM_OK) {
-        rc = mm_diag_error(s->diag, MM_ESOLVER, NULL, 0, 0,
-                           "network simplex: no optimum passing its check");
+    if ((rc = flow_solve(&f)) != MM_OK) {
+        if (rc != MM_ENOMEM)
+            rc = mm_diag_error(s->diag, MM_ESOLVER, NULL, 0, 0,
+                               "network simplex: no optimum passing its check");
         goto done;
     }
     if (p->pairs_of) {
@@ -1533,6 +1534,15 @@ static int network_path(solver *s, solve_result *r, bool *used)
         goto done;
     }
     fill_result(s, r, s->integral ? "network-simplex+glpk-simplex" : "glpk-simplex+intopt");
+    if (p->keep_network && s->integral) {
+        r->network = malloc(sizeof *r->network);
+        if (!r->network) {
+            rc = MM_ENOMEM;
+            goto done;
+        }
+        *r->network = f; /* the optimum moves into r */
+        memset(&f, 0, sizeof f);
+    }
 done:
     s->all_active = false;
     free(tree);
@@ -1585,6 +1595,7 @@ static int job_solve(solver *s, void *arg)
         goto done;
 
     /* the unconstrained optimum is unfair: solve the MIP */
+    solve_network_free(r); /* not the answer: no slot values from it */
     free_model(s);
     free(r->partner_dual);
     r->partner_dual = NULL;
@@ -1765,6 +1776,7 @@ void solve_result_free(solve_result *r)
     free(r->partner_dual);
     free(r->uncertified);
     free(r->more);
+    solve_network_free(r);
     memset(r, 0, sizeof *r);
 }
 
@@ -1821,9 +1833,10 @@ static int slots_network(const solve_problem *p, const int32_t *partners, size_t
         rc = MM_ENOMEM;
         goto done;
     }
-    if (flow_solve(&f) != MM_OK) {
-        rc = mm_diag_error(diag, MM_ESOLVER, NULL, 0, 0,
-                           "network simplex: no optimum passing its check");
+    if ((rc = flow_solve(&f)) != MM_OK) {
+        if (rc != MM_ENOMEM)
+            rc = mm_diag_error(diag, MM_ESOLVER, NULL, 0, 0,
+                               "network simplex: no optimum passing its check");
         goto done;
     }
     if (p->pairs_of) {
@@ -1921,6 +1934,45 @@ done:
     free(caps);
     solve_result_free(&base);
     solve_result_free(&more);
+    if (rc == MM_ENOMEM)
+        mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
+    return rc;
+}
+
+void solve_network_free(solve_result *r)
+{
+    if (r && r->network) {
+        flow_free(r->network);
+        free(r->network);
+        r->network = NULL;
+    }
+}
+
+int solve_slot_values_at(solve_result *r, const int32_t *partners, size_t n,
+                         int64_t *extra_learners, int64_t *score_gain, mm_diag *diag)
+{
+    flow_net *f = r->network;
+    uint8_t *certified = NULL;
+    int rc = MM_OK;
+    if (!f)
+        return mm_diag_error(diag, MM_EINTERNAL, NULL, 0, 0, "solve: no optimum kept");
+    for (size_t i = 0; i < n; i++) {
+        extra_learners[i] = score_gain[i] = 0;
+        if (partners[i] < 0 || (size_t)partners[i] >= f->p->n_emps)
+            return mm_diag_error(diag, MM_EINTERNAL, NULL, 0, 0,
+                                 "solve_slot_values: partner %d out of range", (int)partners[i]);
+    }
+    certified = malloc(n ? n : 1);
+    if (!certified) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    rc = flow_slot_values(f, partners, n, extra_learners, score_gain, certified);
+    if (rc != MM_OK && rc != MM_ENOMEM)
+        rc = mm_diag_error(diag, MM_ESOLVER, NULL, 0, 0,
+                           "network simplex: a slot value without an optimum");
+done:
+    free(certified);
     if (rc == MM_ENOMEM)
         mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
     return rc;

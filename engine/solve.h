@@ -73,7 +73,12 @@ typedef struct solve_problem {
     /* Benchmarks only: SOLVE_AUTO stops after the network simplex, without
        GLPK's proof (method "network-simplex"). */
     bool no_certify;
+    /* Keep the network's optimum in the result for solve_slot_values_at
+       (p, its arrays and pairs_ctx must then outlive the result). */
+    bool keep_network;
 } solve_problem;
+
+struct flow_net;
 
 enum { SOLVE_AUTO = 0, SOLVE_GLPK = 1 };
 
@@ -109,6 +114,7 @@ typedef struct solve_result {
     candidate *more;
     size_t n_more;
     uint64_t pivots;         /* the network simplex's */
+    struct flow_net *network; /* with keep_network: the optimum, for slot values */
 } solve_result;
 
 /*
@@ -136,5 +142,16 @@ void solve_result_free(solve_result *r);
  */
 int solve_slot_values(const solve_problem *p, const int32_t *partners, size_t n,
                       int64_t *extra_learners, int64_t *score_gain, mm_diag *diag);
+
+/*
+ * The same from the optimum kept in r (r->network, solve_problem.
+ * keep_network): each slot continues the network simplex from it, instead
+ * of solving the problem again first. MM_EINTERNAL when r keeps none.
+ */
+int solve_slot_values_at(solve_result *r, const int32_t *partners, size_t n,
+                         int64_t *extra_learners, int64_t *score_gain, mm_diag *diag);
+
+/* Frees the optimum kept in r (solve_result_free does too). */
+void solve_network_free(solve_result *r);
 
 #endif
