@@ -72,6 +72,108 @@ static void put_arc(netsimplex *ns, int32_t src, int32_t dst, int32_t lo, int32_
     ns->cost[k] = cost;
 }
 
+/*
+ * The cold start: the pins as flow, each learner hung from G by y (no
+ * pins) or z, each partner by s: a strongly feasible tree (flow.h).
+ */
+static void start_cold(flow_net *f, const int32_t *ppins)
+{
+    const solve_problem *p = f->p;
+    netsimplex *ns = &f->ns;
+    for (size_t k = 0; k < f->n_x; k++)
+        ns->flow[k] = ns->lo[k];
+    for (size_t e = 0; e < p->n_emps; e++) {
+        int32_t u = f->lnode[e], pins = f->lpins[e];
+        if (u) {
+            ns->flow[f->yarc[e]] = pins ? 1 : 0;
+            ns->pred[u] = f->yarc[e];
+            if (f->zarc[e] >= 0) {
+                ns->flow[f->zarc[e]] = pins > 1 ? pins - 1 : 0;
+                if (pins)
+                    ns->pred[u] = f->zarc[e];
+            }
+        }
+        if (f->pnode[e]) {
+            ns->flow[f->sarc[e]] = ppins[e];
+            ns->pred[f->pnode[e]] = f->sarc[e];
+        }
+    }
+}
+
+/* The x arc of pair (l, q), or -1. */
+static int32_t find_x(const flow_net *f, int32_t l, int32_t q)
+{
+    const candidate *arcs = f->p->arcs;
+    size_t lo = f->first[l], hi = f->first[l + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (arcs[mid].partner < q)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->first[l + 1] && arcs[lo].partner == q ? f->xarc[lo] : -1;
+}
+
+/* A warm start: w's pairs as flow and w's tree. MM_EINTERNAL when it does not fit. */
+static int start_warm(flow_net *f, const solve_warm *w, const int32_t *ppins)
+{
+    const solve_problem *p = f->p;
+    netsimplex *ns = &f->ns;
+    (void)ppins;
+    for (size_t k = 0; k < f->n_x; k++)
+        ns->flow[k] = 0;
+    for (size_t e = 0; e < p->n_emps; e++) {
+        if (f->yarc[e] >= 0)
+            ns->flow[f->yarc[e]] = 0;
+        if (f->zarc[e] >= 0)
+            ns->flow[f->zarc[e]] = 0;
+        if (f->sarc[e] >= 0)
+            ns->flow[f->sarc[e]] = 0;
+    }
+    for (size_t i = 0; i < w->n_chosen; i++) {
+        int32_t l = w->chosen[i].learner, q = w->chosen[i].partner;
+        if (l < 0 || (size_t)l >= p->n_emps || q < 0 || (size_t)q >= p->n_emps)
+            return MM_EINTERNAL;
+        int32_t k = find_x(f, l, q);
+        if (k < 0 || f->sarc[q] < 0)
+            return MM_EINTERNAL;
+        ns->flow[k] = 1;
+        ns->flow[f->sarc[q]]++;
+        if (ns->flow[f->yarc[l]] == 0)
+            ns->flow[f->yarc[l]] = 1;
+        else if (f->zarc[l] >= 0)
+            ns->flow[f->zarc[l]]++;
+        else
+            return MM_EINTERNAL;
+    }
+    for (size_t e = 0; e < p->n_emps; e++) {
+        int32_t u = f->lnode[e];
+        if (u) {
+            char kind = w->lkind[e];
+            int32_t k = kind == 'y' ? f->yarc[e] : kind == 'z' ? f->zarc[e]
+                        : kind == 'x' && w->lother[e] >= 0 && (size_t)w->lother[e] < p->n_emps
+                            ? find_x(f, (int32_t)e, w->lother[e])
+                            : -1;
+            if (k < 0)
+                return MM_EINTERNAL;
+            ns->pred[u] = k;
+        }
+        u = f->pnode[e];
+        if (u) {
+            char kind = w->pkind[e];
+            int32_t k = kind == 's' ? f->sarc[e]
+                        : kind == 'x' && w->pother[e] >= 0 && (size_t)w->pother[e] < p->n_emps
+                            ? find_x(f, w->pother[e], (int32_t)e)
+                            : -1;
+            if (k < 0)
+                return MM_EINTERNAL;
+            ns->pred[u] = k;
+        }
+    }
+    return MM_OK;
+}
+
 int flow_build(flow_net *f, const solve_problem *p)
 {
     int rc = MM_ENOMEM;
@@ -164,20 +266,17 @@ int flow_build(flow_net *f, const solve_problem *p)
                 -(f->w_ses + f->w_score * (int64_t)c->score));
     }
     f->n_x = ns->n_arcs;
-    /* y and z: learner -> G; the tree hangs each learner by y (no pins) or z */
+    /* y and z: learner -> G (a pinned learner counts: y fixed at 1) */
     for (size_t e = 0; e < n; e++) {
         int32_t u = f->lnode[e];
         if (!u)
             continue;
         int32_t pins = lpins[e];
         f->yarc[e] = (int32_t)ns->n_arcs;
-        put_arc(ns, u, 0, pins ? 1 : 0, 1, pins ? 1 : 0, -f->w_learn);
-        ns->pred[u] = f->yarc[e];
+        put_arc(ns, u, 0, pins ? 1 : 0, 1, 0, -f->w_learn);
         if (f->zcap[e] >= 1) {
             f->zarc[e] = (int32_t)ns->n_arcs;
-            put_arc(ns, u, 0, 0, f->zcap[e], pins > 1 ? pins - 1 : 0, 0);
-            if (pins)
-                ns->pred[u] = f->zarc[e];
+            put_arc(ns, u, 0, 0, f->zcap[e], 0, 0);
         }
     }
     /* s: G -> partner, the load, never short of room to give back */
@@ -186,10 +285,15 @@ int flow_build(flow_net *f, const solve_problem *p)
         if (!u)
             continue;
         f->sarc[e] = (int32_t)ns->n_arcs;
-        put_arc(ns, 0, u, NS_NEG_INF, p->partner_cap[e], ppins[e], 0);
-        ns->pred[u] = f->sarc[e];
+        put_arc(ns, 0, u, NS_NEG_INF, p->partner_cap[e], 0, 0);
     }
-    rc = ns_start(ns);
+    rc = MM_EINTERNAL;
+    if (p->warm && p->warm->n_emps == n && start_warm(f, p->warm, ppins) == MM_OK)
+        rc = ns_start(ns);
+    if (rc == MM_EINTERNAL) {
+        start_cold(f, ppins);
+        rc = ns_start(ns);
+    }
 done:
     free(deg), free(pdeg), free(ppins);
     if (rc != MM_OK)
@@ -406,4 +510,71 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
     free(scratch);
     free(heads);
     return rc;
+}
+
+int flow_warm(const flow_net *f, solve_warm **out)
+{
+    const solve_problem *p = f->p;
+    const netsimplex *ns = &f->ns;
+    size_t n = p->n_emps ? p->n_emps : 1;
+    int32_t *priced_of = malloc((ns->n_arcs ? ns->n_arcs : 1) * sizeof *priced_of);
+    solve_warm *w = calloc(1, sizeof *w);
+    *out = NULL;
+    if (!priced_of || !w) {
+        free(priced_of);
+        free(w);
+        return MM_ENOMEM;
+    }
+    w->n_emps = p->n_emps;
+    w->lkind = calloc(n, 1);
+    w->pkind = calloc(n, 1);
+    w->lother = malloc(n * sizeof *w->lother);
+    w->pother = malloc(n * sizeof *w->pother);
+    size_t chosen = 0;
+    for (size_t k = 0; k < ns->n_arcs; k++)
+        priced_of[k] = -1;
+    for (size_t j = 0; j < f->n_priced; j++)
+        priced_of[f->priced_arc[j]] = (int32_t)j;
+    for (size_t k = 0; k < ns->n_arcs; k++)
+        chosen += (k < f->n_x || priced_of[k] >= 0) && ns->flow[k] > 0;
+    w->chosen = malloc((chosen ? chosen : 1) * sizeof *w->chosen);
+    if (!w->lkind || !w->pkind || !w->lother || !w->pother || !w->chosen) {
+        free(priced_of);
+        solve_warm_free(w);
+        return MM_ENOMEM;
+    }
+    /* the pair of an x arc, problem or priced */
+#define PAIR_OF(k) ((size_t)(k) < f->n_x ? &p->arcs[f->arc_of[k]] : &f->priced[priced_of[k]])
+    for (size_t k = 0; k < ns->n_arcs; k++)
+        if ((k < f->n_x || priced_of[k] >= 0) && ns->flow[k] > 0)
+            w->chosen[w->n_chosen++] = *PAIR_OF(k);
+    for (size_t e = 0; e < p->n_emps; e++) {
+        int32_t u = f->lnode[e], k;
+        w->lother[e] = w->pother[e] = -1;
+        if (u) {
+            k = ns->pred[u];
+            if (k == f->yarc[e])
+                w->lkind[e] = 'y';
+            else if (k == f->zarc[e])
+                w->lkind[e] = 'z';
+            else if ((size_t)k < f->n_x || priced_of[k] >= 0) {
+                w->lkind[e] = 'x';
+                w->lother[e] = PAIR_OF(k)->partner;
+            }
+        }
+        u = f->pnode[e];
+        if (u) {
+            k = ns->pred[u];
+            if (k == f->sarc[e])
+                w->pkind[e] = 's';
+            else if ((size_t)k < f->n_x || priced_of[k] >= 0) {
+                w->pkind[e] = 'x';
+                w->pother[e] = PAIR_OF(k)->learner;
+            }
+        }
+    }
+#undef PAIR_OF
+    free(priced_of);
+    *out = w;
+    return MM_OK;
 }

@@ -90,6 +90,9 @@ size_t flow_uncertified(const flow_net *f, int32_t *out);
  */
 int flow_price(flow_net *f);
 
+/* The optimum reached as a start for the next solve (solve_warm). MM_OK or MM_ENOMEM. */
+int flow_warm(const flow_net *f, solve_warm **out);
+
 /* 1 when arc k of f->ns is in the spanning tree. */
 int flow_tree_arcs(const flow_net *f, uint8_t *in_tree);
 

@@ -162,6 +162,7 @@ static void track_free(match_track *t)
     cand_set_free(&t->cands);
     solve_result_free(&t->sol);
     score_pricer_free(t->pricing.sp);
+    solve_warm_free(t->warm);
     free(t->pricing.buf);
     free(t->pricing.first);
     free(t->pricing.count);
@@ -404,6 +405,11 @@ static int solve_rounds(match_result *r, match_track *mt, mm_diag *diag)
         if (mt->sol.n_more) {
             mt->priced_in += mt->sol.n_more;
             rc = score_add_pairs(&mt->cands, mt->sol.more, mt->sol.n_more);
+            /* the next round starts from this one's optimum */
+            solve_warm_free(mt->warm);
+            mt->warm = mt->sol.warm;
+            mt->sol.warm = NULL;
+            p->warm = mt->warm;
         } else {
             mt->widened += mt->sol.n_uncertified;
             rc = score_widen(m, cfg, r->week, &mt->cands, mt->sol.uncertified,

@@ -60,6 +60,7 @@ typedef struct match_track {
     cand_set cands; /* each learner's best pairs (cfg solver.max_candidates) */
     size_t widened;   /* learners given all their pairs back for the proof */
     size_t priced_in; /* pruned pairs the duals priced back in */
+    solve_warm *warm; /* the last round's optimum, the next round's start */
     struct match_pricing { /* prob.pairs_of's context, for the solve and the slot values */
         score_pricer *sp;
         const int32_t *mentor; /* shadowing: the mentors, never a learner's host */

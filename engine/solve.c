@@ -1489,6 +1489,8 @@ static int network_path(solver *s, solve_result *r, bool *used)
             memcpy(r->more, f.priced, f.n_priced * sizeof *r->more);
             qsort(r->more, f.n_priced, sizeof *r->more, cmp_pair);
             r->n_more = f.n_priced;
+            if ((rc = flow_warm(&f, &r->warm)) == MM_OK)
+                qsort(r->warm->chosen, r->warm->n_chosen, sizeof *r->warm->chosen, cmp_pair);
             goto done;
         }
     } else {
@@ -1776,6 +1778,7 @@ void solve_result_free(solve_result *r)
     free(r->partner_dual);
     free(r->uncertified);
     free(r->more);
+    solve_warm_free(r->warm);
     solve_network_free(r);
     memset(r, 0, sizeof *r);
 }
@@ -1976,4 +1979,13 @@ done:
     if (rc == MM_ENOMEM)
         mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
     return rc;
+}
+
+void solve_warm_free(solve_warm *w)
+{
+    if (!w)
+        return;
+    free(w->chosen);
+    free(w->lkind), free(w->pkind), free(w->lother), free(w->pother);
+    free(w);
 }

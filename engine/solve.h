@@ -36,6 +36,22 @@ typedef struct solve_groups {
     int32_t n_groups;
 } solve_groups;
 
+/*
+ * A network optimum to start from (solve_result.warm, solve_problem.warm):
+ * the pairs with flow and, per employee as learner and as partner, the
+ * tree arc that hangs it: 'y', 'z', 's', or 'x' with the pair's other end.
+ * A start that does not fit the problem is dropped for a cold one.
+ */
+typedef struct solve_warm {
+    candidate *chosen; /* learner, partner; sorted */
+    size_t n_chosen;
+    char *lkind, *pkind; /* per employee; 0 = no node */
+    int32_t *lother, *pother;
+    size_t n_emps;
+} solve_warm;
+
+void solve_warm_free(solve_warm *w);
+
 typedef struct solve_problem {
     int32_t track;          /* TRACK_MENTORING or TRACK_SHADOWING */
     objective objective;    /* OBJECTIVE_PARTICIPATION or OBJECTIVE_SCORE */
@@ -76,9 +92,12 @@ typedef struct solve_problem {
     /* Keep the network's optimum in the result for solve_slot_values_at
        (p, its arrays and pairs_ctx must then outlive the result). */
     bool keep_network;
+    const solve_warm *warm; /* a network start (from the previous round); may be NULL */
 } solve_problem;
 
 struct flow_net;
+
+
 
 enum { SOLVE_AUTO = 0, SOLVE_GLPK = 1 };
 
@@ -113,6 +132,7 @@ typedef struct solve_result {
        arcs and solve again. */
     candidate *more;
     size_t n_more;
+    solve_warm *warm; /* with n_more: the optimum reached, to start the next solve from */
     uint64_t pivots;         /* the network simplex's */
     struct flow_net *network; /* with keep_network: the optimum, for slot values */
 } solve_result;

@@ -807,6 +807,88 @@ static void test_threads_identical(void **state)
     }
 }
 
+/*
+ * Kept pairs: each learner keeps its best one (score, then partner id)
+ * and every pin, in partner order; the bound is the best score left out;
+ * eligible counts all. score_widen gives learners everything back, and the
+ * pricer returns exactly score_track's pairs, however often it is asked.
+ */
+static void test_kept_and_pricer(void **state)
+{
+    (void)state;
+    fixture f;
+    random_company(&f, 0x51ed2701u);
+    for (int32_t track = 0; track < TRACK_COUNT; track++) {
+        cand_set all, kept;
+        assert_int_equal(score_track(f.m, &f.cfg, f.week, track, 2, &all), MM_OK);
+        assert_int_equal(score_track_kept(f.m, &f.cfg, f.week, track, 2, 1, &kept), MM_OK);
+        assert_int_equal(kept.n_eligible, all.n);
+        size_t pruned_learners = 0;
+        for (size_t l = 0; l < all.n_emps; l++) {
+            size_t n_all = all.first[l + 1] - all.first[l];
+            size_t n_kept = kept.first[l + 1] - kept.first[l];
+            assert_int_equal(kept.eligible[l], n_all);
+            assert_int_equal(kept.reason[l], all.reason[l]);
+            int32_t best_out = -1;
+            for (size_t i = all.first[l]; i < all.first[l + 1]; i++) {
+                const candidate *c = &all.c[i];
+                bool in = false;
+                for (size_t j = kept.first[l]; j < kept.first[l + 1]; j++)
+                    in |= kept.c[j].partner == c->partner && kept.c[j].score == c->score;
+                if (!in && c->score > best_out)
+                    best_out = c->score;
+            }
+            assert_int_equal(kept.bound[l], best_out);
+            if (n_all <= 1) {
+                assert_int_equal(n_kept, n_all);
+                continue;
+            }
+            pruned_learners++;
+            assert_true(n_kept >= 1);
+            /* the kept ones beat or tie every one left out, partner order inside */
+            for (size_t j = kept.first[l]; j < kept.first[l + 1]; j++) {
+                if (j > kept.first[l])
+                    assert_true(kept.c[j - 1].partner < kept.c[j].partner);
+            }
+            int32_t worst_kept = 1001;
+            for (size_t j = kept.first[l]; j < kept.first[l + 1]; j++)
+                worst_kept = kept.c[j].score < worst_kept ? kept.c[j].score : worst_kept;
+            assert_true(worst_kept >= best_out);
+        }
+        print_message("track %d: %zu learners pruned\n", (int)track, pruned_learners);
+        assert_true(pruned_learners >= 5);
+        /* widen every learner: all pairs back, no bounds left */
+        int32_t *everyone = malloc(all.n_emps * sizeof *everyone);
+        size_t n_l = 0;
+        for (size_t l = 0; l < all.n_emps; l++)
+            if (all.reason[l] >= 0)
+                everyone[n_l++] = (int32_t)l;
+        assert_int_equal(score_widen(f.m, &f.cfg, f.week, &kept, everyone, n_l, 2), MM_OK);
+        assert_same_sets(&all, &kept);
+        for (size_t l = 0; l < all.n_emps; l++)
+            assert_int_equal(kept.bound[l], -1);
+        /* the pricer, twice over, in a shuffled order */
+        score_pricer *sp;
+        assert_int_equal(score_pricer_new(f.m, &f.cfg, f.week, track, &sp), MM_OK);
+        for (int pass = 0; pass < 2; pass++) {
+            for (size_t k = 0; k < n_l; k++) {
+                int32_t l = everyone[(k * 7919 + (size_t)pass) % n_l];
+                const candidate *pairs;
+                size_t n;
+                assert_int_equal(score_pricer_pairs(sp, l, &pairs, &n), MM_OK);
+                assert_int_equal(n, all.first[l + 1] - all.first[l]);
+                if (n)
+                    assert_memory_equal(pairs, all.c + all.first[l], n * sizeof *pairs);
+            }
+        }
+        score_pricer_free(sp);
+        free(everyone);
+        cand_set_free(&all);
+        cand_set_free(&kept);
+    }
+    fx_free(&f);
+}
+
 /* Every pair of the random company: the single-pair functions agree with
    score_track, the output is well formed, and the rules all occur. */
 static void test_check_pair_agrees(void **state)
@@ -886,6 +968,7 @@ int main(void)
         cmocka_unit_test(test_score_combine),
         cmocka_unit_test(test_score_half_pair),
         cmocka_unit_test(test_threads_identical),
+        cmocka_unit_test(test_kept_and_pricer),
         cmocka_unit_test(test_check_pair_agrees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
