@@ -648,12 +648,29 @@ static char *render_fairness_md(const cJSON *report, size_t *out_len)
     return buf;
 }
 
-/* schedule.ics: one VEVENT per session, written with libical. */
+/* Appends libical's text of c to buf (it keeps the text; c is freed). MM_OK or MM_ENOMEM. */
+static int append_component(char **buf, size_t *len, size_t *cap, icalcomponent *c)
+{
+    char *text = icalcomponent_as_ical_string_r(c);
+    icalcomponent_free(c);
+    if (!text)
+        return MM_ENOMEM;
+    int rc = buf_put(buf, len, cap, text, strlen(text));
+    free(text);
+    return rc;
+}
+
+/*
+ * schedule.ics: one VCALENDAR with a VEVENT per session. Events are turned
+ * into text one at a time and appended, so memory holds the text, never a
+ * tree of every event (the text is libical's, byte for byte).
+ */
 static char *render_ics(const match_result *r, const sched_result *sched, const cJSON *report,
                         size_t *out_len)
 {
     const mm_model *m = r->model;
-    char *text = NULL;
+    char *buf = NULL, *head = NULL;
+    size_t len = 0, cap = 0;
     icalcomponent *cal = icalcomponent_new_vcalendar();
     if (!cal)
         return NULL;
@@ -661,6 +678,14 @@ static char *render_ics(const match_result *r, const sched_result *sched, const 
     icalcomponent_add_property(cal, icalproperty_new_prodid("-//mentormatch//mentormatch " MM_VERSION "//EN"));
     icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
     icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
+    /* the calendar's own lines, then the events, then its last line */
+    static const char end[] = "END:VCALENDAR\r\n";
+    head = icalcomponent_as_ical_string_r(cal);
+    icalcomponent_free(cal);
+    size_t head_len = head ? strlen(head) : 0;
+    if (!head || head_len < sizeof end - 1 || strcmp(head + head_len - (sizeof end - 1), end) != 0 ||
+        buf_put(&buf, &len, &cap, head, head_len - (sizeof end - 1)) != MM_OK)
+        goto fail;
     icaltimezone *utc = icaltimezone_get_utc_timezone();
     /* DTSTAMP: the run's creation time, so a stored run re-exports the same bytes */
     const char *created = jstr(cJSON_GetObjectItemCaseSensitive(report, "run"), "created_at");
@@ -681,7 +706,7 @@ static char *render_ics(const match_result *r, const sched_result *sched, const 
                  p->name);
         icalcomponent *ev = icalcomponent_new_vevent();
         if (!ev)
-            goto done;
+            goto fail;
         icalcomponent_add_property(ev, icalproperty_new_uid(uid));
         icalcomponent_add_property(ev, icalproperty_new_dtstamp(stamp));
         icalcomponent_add_property(
@@ -700,14 +725,18 @@ static char *render_ics(const match_result *r, const sched_result *sched, const 
             icalproperty_add_parameter(att, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
             icalcomponent_add_property(ev, att);
         }
-        icalcomponent_add_component(cal, ev);
+        if (append_component(&buf, &len, &cap, ev) != MM_OK)
+            goto fail;
     }
-    text = icalcomponent_as_ical_string_r(cal);
-    if (text)
-        *out_len = strlen(text);
-done:
-    icalcomponent_free(cal);
-    return text;
+    if (buf_put(&buf, &len, &cap, end, sizeof end - 1) != MM_OK)
+        goto fail;
+    free(head);
+    *out_len = len;
+    return buf;
+fail:
+    free(head);
+    free(buf);
+    return NULL;
 }
 
 int report_make_files(const match_result *r, const sched_result *sched, const report_meta *meta,
