@@ -300,8 +300,10 @@ def report(doc, md_path, svg_path):
       "quarterly job: `mentormatch import` into a fresh store, then `mentormatch match` "
       "(eligibility and scoring, both tracks' solves with slot values, schedule, export), "
       "each timed as a whole process; per-phase times come from report.json "
-      "(`run.timings_ms`). Peak memory is the larger of the two processes' peak resident "
-      "set.")
+      "(`run.timings_ms`), except export: report.json is built during the export, so "
+      "export here is the match process's wall time less its other phases (files "
+      "rendered, the run stored in SQLite, files written). Peak memory is the larger of "
+      "the two processes' peak resident set.")
     w("")
 
     w("## Targets of issue 5")
