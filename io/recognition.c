@@ -270,6 +270,20 @@ static void put(char **buf, size_t *len, size_t *cap, bool *oom, const char *fmt
     (*buf)[*len] = '\0';
 }
 
+/* Appends a Markdown table cell's text: pipes escaped, line breaks as spaces,
+   never cut (a department name may be longer than put's buffer). */
+static void put_cell(char **buf, size_t *len, size_t *cap, bool *oom, const char *s)
+{
+    for (; *s && !*oom; s++) {
+        if (*s == '|')
+            put(buf, len, cap, oom, "\\|");
+        else if (*s == '\n')
+            put(buf, len, cap, oom, " ");
+        else
+            put(buf, len, cap, oom, "%c", *s);
+    }
+}
+
 char *recognition_markdown(const cJSON *rec, const mm_config *cfg, size_t *out_len)
 {
     char *buf = NULL;
@@ -307,8 +321,12 @@ char *recognition_markdown(const cJSON *rec, const mm_config *cfg, size_t *out_l
                 if (!holders)
                     put(&buf, &len, &cap, &oom,
                         "| employee | department | quarters | sessions |\n|---|---|---:|---:|\n");
-                put(&buf, &len, &cap, &oom, "| %s | %s | %.0f | %.0f |\n", jstr(p, "employee_id"),
-                    jstr(p, "department"), jnum(ro, "quarters"), jnum(ro, "sessions"));
+                put(&buf, &len, &cap, &oom, "| ");
+                put_cell(&buf, &len, &cap, &oom, jstr(p, "employee_id"));
+                put(&buf, &len, &cap, &oom, " | ");
+                put_cell(&buf, &len, &cap, &oom, jstr(p, "department"));
+                put(&buf, &len, &cap, &oom, " | %.0f | %.0f |\n", jnum(ro, "quarters"),
+                    jnum(ro, "sessions"));
                 holders++;
             }
         }
@@ -323,8 +341,13 @@ char *recognition_markdown(const cJSON *rec, const mm_config *cfg, size_t *out_l
     {
         const cJSON *e;
         cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(d, "employees"))
-            put(&buf, &len, &cap, &oom, "| %s | %s | %.0f |\n", jstr(d, "department"),
-                jstr(e, "employee_id"), jnum(e, "sessions"));
+        {
+            put(&buf, &len, &cap, &oom, "| ");
+            put_cell(&buf, &len, &cap, &oom, jstr(d, "department"));
+            put(&buf, &len, &cap, &oom, " | ");
+            put_cell(&buf, &len, &cap, &oom, jstr(e, "employee_id"));
+            put(&buf, &len, &cap, &oom, " | %.0f |\n", jnum(e, "sessions"));
+        }
     }
     put(&buf, &len, &cap, &oom,
         "\n## Completion\n\nSessions attended of those scheduled, from the feedback of mentors' "
@@ -333,9 +356,13 @@ char *recognition_markdown(const cJSON *rec, const mm_config *cfg, size_t *out_l
     cJSON_ArrayForEach(p, people)
     {
         const cJSON *c = cJSON_GetObjectItemCaseSensitive(p, "completion_rate");
-        if (cJSON_IsNumber(c))
-            put(&buf, &len, &cap, &oom, "| %s | %s | %.0f%% |\n", jstr(p, "employee_id"),
-                jstr(p, "department"), 100 * c->valuedouble);
+        if (cJSON_IsNumber(c)) {
+            put(&buf, &len, &cap, &oom, "| ");
+            put_cell(&buf, &len, &cap, &oom, jstr(p, "employee_id"));
+            put(&buf, &len, &cap, &oom, " | ");
+            put_cell(&buf, &len, &cap, &oom, jstr(p, "department"));
+            put(&buf, &len, &cap, &oom, " | %.0f%% |\n", 100 * c->valuedouble);
+        }
     }
     if (oom) {
         free(buf);
