@@ -91,8 +91,17 @@ static int on_row(void *ctx, const csvr_row *row)
                     bool same = true;
                     for (size_t i = 0; h[i] && same; i++)
                         same = tolower((unsigned char)h[i]) == fb_cols[k][i];
-                    if (same && c->field_of[k] < 0)
+                    if (!same)
+                        continue;
+                    if (c->field_of[k] >= 0) {
+                        /* as the company importer: which one was meant is unknown */
+                        mm_diag_error(c->diag, MM_EDATA, FB_FILE, row->lines[f], (long)f + 1,
+                                      "column \"%s\" appears twice (first in column %d)",
+                                      fb_cols[k], c->field_of[k] + 1);
+                        c->header_ok = false;
+                    } else {
                         c->field_of[k] = (int)f;
+                    }
                 }
             }
             if (c->field_of[k] < 0) {

@@ -891,12 +891,9 @@ void import_mapping_free(import_mapping *map)
 
 static int table_by_key(const char *key)
 {
-    for (size_t t = 0; t < N_TABLES; t++) {
-        size_t n = strlen(tables[t].json_key);
-        if (strcmp(key, tables[t].file) == 0 || strcmp(key, tables[t].json_key) == 0 ||
-            (strncmp(key, tables[t].json_key, n) == 0 && strcmp(key + n, ".csv") == 0))
+    for (size_t t = 0; t < N_TABLES; t++)
+        if (strcmp(key, tables[t].file) == 0 || strcmp(key, tables[t].json_key) == 0)
             return (int)t;
-    }
     return -1;
 }
 
@@ -928,7 +925,7 @@ int import_mapping_load(const char *path, import_mapping **out, mm_diag *diag)
         goto done;
     }
     const cJSON *file;
-    cJSON_ArrayForEach(file, root)
+    json_each(file, root)
     {
         int t = table_by_key(file->string);
         if (t < 0) {
@@ -942,7 +939,7 @@ int import_mapping_load(const char *path, import_mapping **out, mm_diag *diag)
             continue;
         }
         const cJSON *col;
-        cJSON_ArrayForEach(col, file)
+        json_each(col, file)
         {
             int c = -1;
             for (int k = 0; k < tables[t].ncols; k++)
@@ -1211,7 +1208,7 @@ static const char *json_text(const cJSON *v, char *buf, size_t size)
         size_t o = 0;
         buf[0] = '\0';
         const cJSON *it;
-        cJSON_ArrayForEach(it, v)
+        json_each(it, v)
         {
             if (!cJSON_IsString(it))
                 return NULL;
@@ -1247,7 +1244,7 @@ static int import_json_table(importer *im, const cJSON *root, size_t t)
     char extra_key[MAX_EXTRA][128];
     long index = 0;
     const cJSON *obj;
-    cJSON_ArrayForEach(obj, arr)
+    json_each(obj, arr)
     {
         index++;
         if (mm_diag_full(im->diag))
@@ -1275,7 +1272,7 @@ static int import_json_table(importer *im, const cJSON *root, size_t t)
             r.len[c] = strlen(s);
         }
         const cJSON *member;
-        cJSON_ArrayForEach(member, obj)
+        json_each(member, obj)
         {
             bool twice = false;
             for (const cJSON *prev = obj->child; prev != member && !twice; prev = prev->next)

@@ -12,4 +12,10 @@
    caller words the message), or MM_ENOMEM when it is but memory ran out. */
 int json_parse(const char *text, size_t len, cJSON **out);
 
+/* cJSON_ArrayForEach for a container known to be there (an object or array
+   just checked with cJSON_IsObject or cJSON_IsArray): the same loop without
+   the macro's test of the container for NULL, a branch no input could take. */
+#define json_each(item, container) \
+    for ((item) = (container)->child; (item) != NULL; (item) = (item)->next)
+
 #endif

@@ -37,11 +37,11 @@ static void bad(parser *p, const char *path, const char *fmt, ...)
     p->rc = MM_ECONFIG;
 }
 
-/* Checks that every member of obj is one of keys[]. */
+/* Checks that every member of obj (an object) is one of keys[]. */
 static void known_keys(parser *p, const cJSON *obj, const char *path, const char *const *keys)
 {
     const cJSON *it;
-    cJSON_ArrayForEach(it, obj)
+    json_each(it, obj)
     {
         int found = 0;
         for (const char *const *k = keys; *k; k++)
@@ -167,7 +167,7 @@ static void parse_quarter(parser *p, const cJSON *q, mm_config *c)
     c->quarter.n_holidays = 0;
     int i = 0;
     const cJSON *it;
-    cJSON_ArrayForEach(it, v)
+    json_each(it, v)
     {
         char path[64];
         snprintf(path, sizeof path, "$.quarter.holidays[%d]", i++);
@@ -247,7 +247,7 @@ static void parse_fairness(parser *p, const cJSON *s, mm_config *c)
     c->fairness.n_attributes = 0;
     int i = 0;
     const cJSON *it;
-    cJSON_ArrayForEach(it, v)
+    json_each(it, v)
     {
         char cp[64];
         snprintf(cp, sizeof cp, "$.fairness.attributes[%d]", i++);
@@ -286,7 +286,7 @@ static void parse_recognition(parser *p, const cJSON *s, mm_config *c)
     c->recognition.n_badges = 0;
     int i = 0;
     const cJSON *b;
-    cJSON_ArrayForEach(b, v)
+    json_each(b, v)
     {
         char path[64];
         snprintf(path, sizeof path, "$.recognition.badges[%d]", i++);
