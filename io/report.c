@@ -31,9 +31,12 @@ typedef struct builder {
     bool oom;
 } builder;
 
+/* The object parent[key], NULL when out of memory or when parent is NULL (its
+   own creation failed, already flagged): a child made without its parent
+   would belong to nothing and leak. */
 static cJSON *obj(builder *b, cJSON *parent, const char *key)
 {
-    cJSON *o = parent ? cJSON_AddObjectToObject(parent, key) : cJSON_CreateObject();
+    cJSON *o = parent ? cJSON_AddObjectToObject(parent, key) : NULL;
     b->oom |= !o;
     return o;
 }

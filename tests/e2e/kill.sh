@@ -4,8 +4,9 @@
 # fixed seed between the start and the end of the command. After each kill:
 # the store passes integrity_check and holds the old data, the new, or (for
 # run) the new company without the new run; every output is its old or its
-# new version, no temporary file is left, and a report.json in the folder is
-# of the same run as every other output there.
+# new version, no temporary file is left but one the kill caught between its
+# creation and its rename (NAME.tmp.XXXXXX, never taken for NAME), and a
+# report.json in the folder is of the same run as every other output there.
 set -eu
 bin=${MM_BIN:-bin/mentormatch}
 gen=${MM_GEN:-bin/mm-gen}
