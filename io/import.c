@@ -1515,6 +1515,19 @@ int import_company(const char *path, const import_mapping *map, mm_model **out,
         }
         sha256_update(&sha, len, (const uint8_t *)text);
         im.json_name = base_name(path);
+        const char *why = NULL;
+        size_t bad = json_text_check(text, len, &why);
+        if (bad < len) {
+            long line = 1, col = 1;
+            for (size_t i = 0; i < bad; i++) {
+                if (text[i] == '\n')
+                    line++, col = 1;
+                else if (((unsigned char)text[i] & 0xc0) != 0x80)
+                    col++;
+            }
+            rc = mm_diag_error(diag, MM_EDATA, im.json_name, line, col, "%s", why);
+            goto done;
+        }
         if (json_parse(text, len, &root) == MM_ENOMEM) {
             rc = MM_ENOMEM;
             goto done;

@@ -189,3 +189,51 @@ int json_parse(const char *text, size_t len, cJSON **out)
     skip_ws(&s);
     return s.p == s.end ? MM_ENOMEM : MM_EDATA;
 }
+
+size_t json_text_check(const char *text, size_t len, const char **why)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    size_t i = 0;
+    bool in_string = false;
+    while (i < len) {
+        unsigned c = t[i];
+        if (c == 0) {
+            *why = "NUL byte";
+            return i;
+        }
+        if (c == '"') {
+            in_string = !in_string;
+            i++;
+            continue;
+        }
+        if (c == '\\' && in_string) {
+            /* an escape: \u0000 is a NUL in disguise; the rest is cJSON's to judge */
+            if (i + 5 < len && t[i + 1] == 'u' && t[i + 2] == '0' && t[i + 3] == '0' &&
+                t[i + 4] == '0' && t[i + 5] == '0') {
+                *why = "\\u0000 (a NUL character)";
+                return i;
+            }
+            i += i + 1 < len ? 2 : 1;
+            continue;
+        }
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+                   : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+        bool ok = n > 0 && i + n <= len;
+        for (size_t k = 1; ok && k < n; k++)
+            ok = (t[i + k] & 0xc0) == 0x80;
+        if (ok && n == 3) /* overlong (e0 < a0) and surrogates (ed >= a0) */
+            ok = !(c == 0xe0 && t[i + 1] < 0xa0) && !(c == 0xed && t[i + 1] >= 0xa0);
+        if (ok && n == 4) /* overlong (f0 < 90) and over U+10FFFF (f4 >= 90) */
+            ok = !(c == 0xf0 && t[i + 1] < 0x90) && !(c == 0xf4 && t[i + 1] >= 0x90);
+        if (!ok) {
+            *why = "invalid UTF-8";
+            return i;
+        }
+        i += n;
+    }
+    return len;
+}

@@ -12,6 +12,14 @@
    caller words the message), or MM_ENOMEM when it is but memory ran out. */
 int json_parse(const char *text, size_t len, cJSON **out);
 
+/*
+ * The first place where text is not what the inputs promise (valid UTF-8:
+ * no overlong forms, surrogates or code points over U+10FFFF; no NUL byte
+ * and no \u0000 escape, which would cut a string short): its offset, and
+ * why in *why; len when there is none. cJSON takes such bytes as they come.
+ */
+size_t json_text_check(const char *text, size_t len, const char **why);
+
 /* cJSON_ArrayForEach for a container known to be there (an object or array
    just checked with cJSON_IsObject or cJSON_IsArray): the same loop without
    the macro's test of the container for NULL, a branch no input could take. */
