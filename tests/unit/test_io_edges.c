@@ -22,6 +22,7 @@
 #include "feedback.h"
 #include "fileio.h"
 #include "import.h"
+#include "jsonparse.h"
 #include "settings.h"
 #include "store.h"
 
@@ -324,6 +325,48 @@ static void test_csv_file_errors(void **state)
     assert_string_equal(mm_diag_file(f->diag, i), "mem.csv");
 }
 
+/* json_text_check: where a JSON text stops being valid UTF-8 without NULs. */
+static void test_json_text_check(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        size_t len;  /* 0: strlen */
+        size_t at;   /* SIZE_MAX: fine */
+        const char *why;
+    } cases[] = {
+        {"{\"a\": \"plain \\\" \\n \\u00e9\"}", 0, SIZE_MAX, NULL},
+        {"\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf\"", 0, SIZE_MAX, NULL},
+        {"\"x\\u0000y\"", 0, 2, "\\u0000 (a NUL character)"},
+        {"\\u0000 outside a string is cJSON's to refuse", 0, SIZE_MAX, NULL},
+        {"\"\\\\u0000\"", 0, SIZE_MAX, NULL}, /* an escaped backslash, then text */
+        {"\"a\0b\"", 5, 2, "NUL byte"},
+        {"\"\xc0\xaf\"", 0, 1, "invalid UTF-8"},          /* overlong '/' */
+        {"\"\xe0\x80\xaf\"", 0, 1, "invalid UTF-8"},      /* overlong, 3 bytes */
+        {"\"\xed\xa0\x80\"", 0, 1, "invalid UTF-8"},      /* a surrogate */
+        {"\"\xf0\x80\x80\xaf\"", 0, 1, "invalid UTF-8"}, /* overlong, 4 bytes */
+        {"\"\xf4\x90\x80\x80\"", 0, 1, "invalid UTF-8"}, /* over U+10FFFF */
+        {"\"\xf5\x80\x80\x80\"", 0, 1, "invalid UTF-8"},
+        {"\"ok\xe2\x82", 0, 3, "invalid UTF-8"},            /* cut short at the end */
+        {"\"\xc3(\"", 0, 1, "invalid UTF-8"},               /* not a continuation */
+        {"\"\xff\"", 0, 1, "invalid UTF-8"},
+        {"\"a\\", 0, SIZE_MAX, NULL},                       /* a trailing backslash */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len = cases[i].len ? cases[i].len : strlen(cases[i].text);
+        const char *why = NULL;
+        size_t at = json_text_check(cases[i].text, len, &why);
+        if (cases[i].at == SIZE_MAX) {
+            if (at != len)
+                fail_msg("case %zu: stopped at %zu (%s)", i, at, why ? why : "");
+        } else {
+            if (at != cases[i].at)
+                fail_msg("case %zu: stopped at %zu, expected %zu", i, at, cases[i].at);
+            assert_string_equal(why, cases[i].why);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -335,6 +378,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_feedback_error_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_file_errors, setup, teardown),
+        cmocka_unit_test(test_json_text_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
