@@ -1,6 +1,7 @@
 /*
  * flow.c - the pairing problem as a minimum-cost circulation (see flow.h).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,8 +101,8 @@ static void start_cold(flow_net *f, const int32_t *ppins)
     }
 }
 
-/* The x arc of pair (l, q), or -1. */
-static int32_t find_x(const flow_net *f, int32_t l, int32_t q)
+/* The problem arc of pair (l, q), or -1 (binary search in l's slice). */
+static ptrdiff_t pair_index(const flow_net *f, int32_t l, int32_t q)
 {
     const candidate *arcs = f->p->arcs;
     size_t lo = f->first[l], hi = f->first[l + 1];
@@ -112,7 +113,14 @@ static int32_t find_x(const flow_net *f, int32_t l, int32_t q)
         else
             hi = mid;
     }
-    return lo < f->first[l + 1] && arcs[lo].partner == q ? f->xarc[lo] : -1;
+    return lo < f->first[l + 1] && arcs[lo].partner == q ? (ptrdiff_t)lo : -1;
+}
+
+/* The x arc of pair (l, q), or -1. */
+static int32_t find_x(const flow_net *f, int32_t l, int32_t q)
+{
+    ptrdiff_t a = pair_index(f, l, q);
+    return a < 0 ? -1 : f->xarc[a];
 }
 
 /* A warm start: w's pairs as flow and w's tree. MM_EINTERNAL when it does not fit. */
@@ -357,16 +365,7 @@ size_t flow_uncertified(const flow_net *f, int32_t *out)
 /* Whether learner l's pair with partner q is in the network already. */
 static bool in_network(const flow_net *f, int32_t l, int32_t q)
 {
-    const candidate *arcs = f->p->arcs;
-    size_t lo = f->first[l], hi = f->first[l + 1];
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (arcs[mid].partner < q)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo < f->first[l + 1] && arcs[lo].partner == q)
+    if (pair_index(f, l, q) >= 0)
         return true;
     for (int32_t k = f->priced_head[l]; k >= 0; k = f->priced_next[k])
         if (f->priced[k].partner == q)
