@@ -1,7 +1,9 @@
 # coverage.mk - `make coverage`: the whole test suite on a gcov build, and
 # its line and branch coverage as measured by gcovr.
 #
-#   make coverage   builds everything with --coverage into build-cov/, runs
+#   make coverage   builds everything with --coverage into build-cov/ (counters
+#                   updated atomically: the OpenMP scoring loop would race them
+#                   into negative counts that gcovr refuses), runs
 #                   what `make test` runs (tests/run.sh), writes the reports
 #                   to build-cov/coverage/ and prints the summaries; fails
 #                   when a branch threshold below is not met.
@@ -39,9 +41,9 @@ coverage: coverage-deps
 	@find $(COV_BUILD) -name '*.gcda' -delete 2>/dev/null; \
 	rm -rf $(COV_DIR); \
 	tests=0; \
-	CC="$(CC) --coverage" $(MAKE) --no-print-directory \
+	CC="$(CC) --coverage -fprofile-update=atomic" $(MAKE) --no-print-directory \
 	    BUILD=$(COV_BUILD) BIN=$(COV_BUILD)/bin \
-	    OPT="-O0 -g --coverage" LDFLAGS="-fopenmp --coverage" test || tests=1; \
+	    OPT="-O0 -g --coverage -fprofile-update=atomic" LDFLAGS="-fopenmp --coverage" test || tests=1; \
 	mkdir -p $(COV_DIR) && \
 	$(COV_GCOVR) -f engine/ -f io/ --json $(COV_DIR)/coverage.json \
 	    $(COV_BUILD) || exit 1; \
