@@ -61,18 +61,6 @@ static bool set_weights(flow_net *f, int32_t n_nodes, int64_t slots)
     return true;
 }
 
-static void put_arc(netsimplex *ns, int32_t src, int32_t dst, int32_t lo, int32_t hi,
-                    int32_t flow, int64_t cost)
-{
-    size_t k = ns->n_arcs++;
-    ns->src[k] = src;
-    ns->dst[k] = dst;
-    ns->lo[k] = lo;
-    ns->hi[k] = hi;
-    ns->flow[k] = flow;
-    ns->cost[k] = cost;
-}
-
 /*
  * The cold start: the pins as flow, each learner hung from G by y (no
  * pins) or z, each partner by s: a strongly feasible tree (flow.h).
@@ -257,7 +245,7 @@ int flow_build(flow_net *f, const solve_problem *p)
         rc = MM_ENOMEM;
         goto done;
     }
-    netsimplex *ns = &f->ns;
+    netsimplex *ns = &f->ns; /* sized for every arc below: ns_add_arc cannot fail */
     /* x: partner -> learner; pins carry flow; a learner the pins fill keeps the rest at 0 */
     for (size_t a = 0; a < p->n_arcs; a++) {
         const candidate *c = &p->arcs[a];
@@ -270,8 +258,8 @@ int flow_build(flow_net *f, const solve_problem *p)
         int32_t lo = pin ? 1 : 0, hi = pin ? 1 : full ? 0 : 1;
         f->xarc[a] = (int32_t)ns->n_arcs;
         f->arc_of[ns->n_arcs] = (uint32_t)a;
-        put_arc(ns, f->pnode[c->partner], f->lnode[l], lo, hi, lo,
-                -(f->w_ses + f->w_score * (int64_t)c->score));
+        ns_add_arc(ns, f->pnode[c->partner], f->lnode[l], lo, hi,
+                   -(f->w_ses + f->w_score * (int64_t)c->score));
     }
     f->n_x = ns->n_arcs;
     /* y and z: learner -> G (a pinned learner counts: y fixed at 1) */
@@ -281,10 +269,10 @@ int flow_build(flow_net *f, const solve_problem *p)
             continue;
         int32_t pins = lpins[e];
         f->yarc[e] = (int32_t)ns->n_arcs;
-        put_arc(ns, u, 0, pins ? 1 : 0, 1, 0, -f->w_learn);
+        ns_add_arc(ns, u, 0, pins ? 1 : 0, 1, -f->w_learn);
         if (f->zcap[e] >= 1) {
             f->zarc[e] = (int32_t)ns->n_arcs;
-            put_arc(ns, u, 0, 0, f->zcap[e], 0, 0);
+            ns_add_arc(ns, u, 0, 0, f->zcap[e], 0);
         }
     }
     /* s: G -> partner, the load, never short of room to give back */
@@ -293,7 +281,7 @@ int flow_build(flow_net *f, const solve_problem *p)
         if (!u)
             continue;
         f->sarc[e] = (int32_t)ns->n_arcs;
-        put_arc(ns, 0, u, NS_NEG_INF, p->partner_cap[e], 0, 0);
+        ns_add_arc(ns, 0, u, NS_NEG_INF, p->partner_cap[e], 0);
     }
     rc = MM_EINTERNAL;
     if (p->warm && p->warm->n_emps == n && start_warm(f, p->warm, ppins) == MM_OK)
