@@ -11,12 +11,16 @@
  *    first rule and cannot move the learner's reason past it): the index
  *    buckets add each goal's progress to a per-partner accumulator and set
  *    a bit per covering partner; the bitmap, read in order, dedups them
- *    and sorts the pairs by partner. Overlaps come from prefix sums of the
- *    learner's week, one lookup per partner interval. Learners run in
- *    fixed blocks (OpenMP, dynamic over blocks, one output buffer per
- *    block) concatenated in order, so the output is the same for any
- *    thread count. Memory: the context is O(employees + skill rows), each
- *    thread O(partners + minutes of a week), the output O(eligible pairs).
+ *    and sorts the pairs by partner. A quick test on one cache line per
+ *    partner (grade and the week in half hours, partner_pre) turns most
+ *    pairs away before the rules proper; overlaps come from prefix sums of
+ *    the learner's week, one lookup per partner interval. A learner's best
+ *    pairs are kept by a selection of the cut (kth_largest), not a sort.
+ *    Learners run in fixed blocks (OpenMP, dynamic over blocks, one
+ *    output buffer per block) concatenated in order, so the output is the
+ *    same for any thread count. Memory: the context is O(employees + skill
+ *    rows), each thread O(partners + minutes of a week), the output
+ *    O(eligible pairs).
  *  - score_check_pair and score_features, for one pair: straight from the
  *    model (needs model_finish's order), no precomputation.
  * Both compute a pair's features from the same integer facts (pair_facts)
@@ -446,6 +450,63 @@ typedef struct partner_rec {
 } partner_rec;
 _Static_assert(sizeof(partner_rec) == 64, "a partner record is one cache line");
 
+/* The week in slots of SLOT_MINUTES from SLOT_BASE (a day before the
+   reference Monday, which offsets cannot reach past): bit s set when any
+   minute of [SLOT_BASE + s * SLOT_MINUTES, + SLOT_MINUTES) is available,
+   every bit when some interval lies outside them. Two people then share at
+   most SLOT_MINUTES * popcount(a & b) minutes, and a pair below the session
+   length by that bound is rejected without reading its intervals. */
+#define SLOT_MINUTES 30
+/* Records fetched ahead of their use in a learner's loops. */
+#define PREFETCH_AHEAD 8
+#define SLOT_WORDS 7
+#define SLOT_BASE (-1440)
+#define SLOT_END (SLOT_BASE + SLOT_WORDS * 64 * SLOT_MINUTES)
+
+/* What the quick test of a pair reads of a partner, in one cache line. */
+typedef struct partner_pre {
+    uint64_t slots[SLOT_WORDS];
+    int32_t emp, grade;
+} partner_pre;
+_Static_assert(sizeof(partner_pre) == 64, "a quick record is one cache line");
+
+static void slot_mask(const int32_t *iv, size_t n, uint64_t slots[SLOT_WORDS])
+{
+    memset(slots, 0, SLOT_WORDS * sizeof *slots);
+    for (size_t k = 0; k < n; k++) {
+        int32_t a = iv[2 * k], b = iv[2 * k + 1];
+        if (a >= b)
+            continue;
+        if (a < SLOT_BASE || b > SLOT_END) {
+            memset(slots, 0xff, SLOT_WORDS * sizeof *slots);
+            break;
+        }
+        for (int32_t q = (a - SLOT_BASE) / SLOT_MINUTES; q <= (b - 1 - SLOT_BASE) / SLOT_MINUTES;
+             q++)
+            slots[q >> 6] |= (uint64_t)1 << (q & 63);
+    }
+}
+
+/* The quick test counts bits: on x86-64, whose baseline lacks popcnt, the
+   learner loop is built twice and the loader picks the one the CPU runs. */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__ELF__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#endif
+#endif
+#ifndef POPCNT_CLONES
+#define POPCNT_CLONES
+#endif
+
+/* Slots both have. */
+static int32_t slots_shared(const uint64_t *restrict a, const uint64_t *restrict b)
+{
+    int32_t n = 0;
+    for (int k = 0; k < SLOT_WORDS; k++)
+        n += __builtin_popcountll(a[k] & b[k]);
+    return n;
+}
+
 typedef struct score_ctx {
     const mm_model *m;
     const mm_config *cfg;
@@ -462,12 +523,15 @@ typedef struct score_ctx {
     /* the partners of the track, numbered 0.. in employee order */
     partner_rec *partner; /* by number */
     int32_t *p_iv;        /* the weeks longer than REC_IV intervals, start, end, ... */
+    partner_pre *pre;     /* by number: what the quick test reads */
+    double *p_feedback;   /* by number: the partner's feedback, -1 when none */
     size_t n_partners;
     size_t *idx_first;  /* n_skills * 5 + 1: bucket s*5 + (5 - level), level 5..1 */
     int32_t *idx_part;  /* partner numbers, ascending within a bucket */
     size_t max_span;    /* longest first-start to last-end of anyone's week, minutes */
     size_t *pin_first;  /* n + 1 offsets into m->pins: the track's pins by learner */
     int32_t keep;       /* pairs kept per learner, pins aside; 0 = all */
+    int32_t need_slots; /* slots shared at least, ceil(session / SLOT_MINUTES) */
 } score_ctx;
 
 static void ctx_free(score_ctx *c)
@@ -482,6 +546,8 @@ static void ctx_free(score_ctx *c)
     free(c->pref_first);
     free(c->partner);
     free(c->p_iv);
+    free(c->pre);
+    free(c->p_feedback);
     free(c->idx_first);
     free(c->idx_part);
     free(c->pin_first);
@@ -591,9 +657,11 @@ static int ctx_index(score_ctx *c)
     }
     c->partner = aligned_alloc(64, (np ? np : 1) * sizeof *c->partner);
     c->p_iv = n_iv < UINT32_MAX ? malloc((n_iv ? n_iv : 1) * 2 * sizeof *c->p_iv) : NULL;
+    c->pre = aligned_alloc(64, (np ? np : 1) * sizeof *c->pre);
+    c->p_feedback = malloc((np ? np : 1) * sizeof *c->p_feedback);
     c->idx_first = calloc(buckets + 2, sizeof *c->idx_first);
     c->idx_part = malloc((m->n_skill_rows ? m->n_skill_rows : 1) * sizeof *c->idx_part);
-    if (!c->partner || !c->p_iv || !c->idx_first || !c->idx_part)
+    if (!c->partner || !c->p_iv || !c->pre || !c->p_feedback || !c->idx_first || !c->idx_part)
         goto done;
     n_iv = 0;
     for (size_t e = 0; e < c->n; e++) {
@@ -610,6 +678,11 @@ static int ctx_index(score_ctx *c)
             up = up >= 0 ? c->manager[up] : -1;
         }
         const int32_t *iv = tz_week_intervals(c->week, (int32_t)e, &ni);
+        partner_pre *pre = &c->pre[c->n_partners - 1];
+        slot_mask(iv, ni, pre->slots);
+        pre->emp = r->emp;
+        pre->grade = r->grade;
+        c->p_feedback[c->n_partners - 1] = m->partner_feedback ? m->partner_feedback[e] : -1.0;
         r->n_iv = (uint32_t)ni;
         r->iv_first = (uint32_t)n_iv;
         memset(r->iv, 0, sizeof r->iv);
@@ -654,6 +727,7 @@ static int ctx_build(const mm_model *m, const mm_config *cfg, const tz_week *wee
     c->cfg = cfg;
     c->week = week;
     c->tp = params_of(cfg, track);
+    c->need_slots = (c->tp.session + SLOT_MINUTES - 1) / SLOT_MINUTES;
     size_t n = c->n = m->n_emps;
     size_t n1 = n ? n : 1;
     c->grade = malloc(n1 * sizeof *c->grade);
@@ -732,6 +806,10 @@ typedef struct scratch {
     } *acc;              /* per partner number */
     int32_t calls;   /* score_learner calls so far: each stamps its own units */
     uint16_t *avail; /* the learner's availability minutes before each minute of its span */
+    uint64_t *keys;  /* per partner number: a learner's pairs as best_key, for the cut */
+    uint32_t *cover; /* per partner number: the partners covering a goal, ascending */
+    uint32_t *pass;  /* per partner number: those of them that pass the quick test */
+    uint64_t slots[SLOT_WORDS]; /* the learner's week (slot_mask) */
 } scratch;
 
 static void scratch_free(scratch *s)
@@ -739,6 +817,9 @@ static void scratch_free(scratch *s)
     free(s->bits);
     free(s->acc);
     free(s->avail);
+    free(s->keys);
+    free(s->cover);
+    free(s->pass);
 }
 
 static int scratch_init(scratch *s, const score_ctx *c)
@@ -749,7 +830,10 @@ static int scratch_init(scratch *s, const score_ctx *c)
     s->bits = calloc(np / 64 + 1, sizeof *s->bits);
     s->acc = malloc(np * sizeof *s->acc);
     s->avail = malloc((c->max_span + 1) * sizeof *s->avail);
-    if (!s->bits || !s->acc || !s->avail)
+    s->keys = malloc(np * sizeof *s->keys);
+    s->cover = malloc(np * sizeof *s->cover);
+    s->pass = malloc(np * sizeof *s->pass);
+    if (!s->bits || !s->acc || !s->avail || !s->keys || !s->cover || !s->pass)
         goto done;
     for (size_t q = 0; q < np; q++)
         s->acc[q] = (struct acc){-1, 0};
@@ -797,11 +881,14 @@ typedef struct block_out {
     size_t n, cap;
 } block_out;
 
-static int push_candidate(block_out *b, const candidate *c)
+/* Room for more pairs after b->n. MM_OK or MM_ENOMEM. */
+static int reserve(block_out *b, size_t more)
 {
     int rc = MM_OK;
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
+    if (more > b->cap - b->n || !b->c) {
+        size_t cap = b->cap ? b->cap * 2 : 1024;
+        if (cap - b->n < more)
+            cap = b->n + more;
         candidate *p = cap <= SIZE_MAX / sizeof *p ? realloc(b->c, cap * sizeof *p) : NULL;
         if (!p) {
             rc = MM_ENOMEM;
@@ -810,59 +897,120 @@ static int push_candidate(block_out *b, const candidate *c)
         b->c = p;
         b->cap = cap;
     }
-    b->c[b->n++] = *c;
 done:
     return rc;
 }
 
-/* Best first: score descending, then partner ascending (the tie-break of alternatives). */
-static int cmp_best(const void *pa, const void *pb)
+/*
+ * What the rules read of the learner whose pairs are tried, and the
+ * first rule the pair with partner pr breaks (REASON_GRADE_GAP on), or
+ * REASON_ELIGIBLE with *overlap set.
+ */
+typedef struct pair_view {
+    int32_t l, grade;
+    size_t n_iv;
+    int32_t span_lo, span_hi; /* the learner's first start and last end */
+    const uint16_t *avail;    /* prefix_minutes of the learner's week */
+    const int32_t *met;       /* sorted: whom the learner met (ctx met) */
+    size_t n_met;
+} pair_view;
+
+static int pair_rule(const score_ctx *c, const pair_view *v, const partner_rec *pr,
+                     int32_t *overlap)
 {
-    const candidate *a = pa, *b = pb;
-    if (a->score != b->score)
-        return a->score > b->score ? -1 : 1;
-    return (a->partner > b->partner) - (a->partner < b->partner);
+    int r = REASON_ELIGIBLE;
+    *overlap = 0;
+    if (pr->grade - v->grade < c->tp.min_gap)
+        r = REASON_GRADE_GAP;
+    else if (ctx_excluded(c, v->l, pr))
+        r = REASON_EXCLUDED;
+    else if (contains(v->met, v->n_met, pr->emp))
+        r = REASON_REPEAT_COOLDOWN;
+    else if ((*overlap = overlap_by_prefix(
+                  pr->n_iv <= REC_IV ? pr->iv : c->p_iv + 2 * (size_t)pr->iv_first, pr->n_iv,
+                  v->avail, v->span_lo, v->span_hi)) < c->tp.session)
+        r = REASON_NO_AVAILABILITY_OVERLAP;
+    return r;
 }
 
-static int cmp_partner(const void *pa, const void *pb)
+/* A pair's rank among its learner's as one number, larger is better:
+   score descending, then partner ascending (the tie-break of
+   alternatives). Distinct for distinct partners. */
+static uint64_t best_key(const candidate *c)
 {
-    const candidate *a = pa, *b = pb;
-    return (a->partner > b->partner) - (a->partner < b->partner);
+    return (uint64_t)(uint32_t)c->score << 32 | (uint32_t)~(uint32_t)c->partner;
+}
+
+/* The k-th largest of the n distinct keys a (1 <= k <= n), by quickselect
+   in place: no allocation, O(n) expected. */
+static uint64_t kth_largest(uint64_t *a, size_t n, size_t k)
+{
+    assert(k >= 1 && k <= n);
+    size_t lo = 0, hi = n - 1, want = k - 1; /* want's place in descending order */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint64_t x = a[lo], y = a[mid], z = a[hi];
+        uint64_t pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+        /* [lo, i) > pivot, (j, hi] < pivot, the pivot itself at i when done */
+        size_t i = lo, j = hi;
+        for (;;) {
+            while (a[i] > pivot)
+                i++;
+            while (a[j] < pivot)
+                j--;
+            if (i >= j)
+                break;
+            uint64_t t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        /* keys are distinct, so i == j is the pivot's place */
+        if (want == i)
+            return a[i];
+        if (want < i)
+            hi = i - 1;
+        else
+            lo = i + 1;
+    }
+    return a[want];
+}
+
+static bool pinned(const model_pin *pins, size_t n_pins, int32_t partner)
+{
+    bool found = false;
+    for (size_t j = 0; j < n_pins && !found; j++)
+        found = pins[j].partner == partner;
+    return found;
 }
 
 /*
  * Keeps learner l's c->keep best pairs (out->c[start ..], in partner
- * order) and its pinned ones; *bound is the best score left out, -1 when
- * none. The solver proves that no pair left out could improve the optimum,
- * or asks for them (flow.h).
+ * order, best by best_key) and its pinned ones; *bound is the best score
+ * left out, -1 when none. The pairs stay in partner order: the cut is the
+ * keep-th best key, found without sorting. The solver proves that no pair
+ * left out could improve the optimum, or asks for them (flow.h).
  */
 static void prune_learner(const score_ctx *c, int32_t l, block_out *out, size_t start,
-                          int32_t *bound)
+                          uint64_t *keys, int32_t *bound)
 {
     candidate *v = out->c + start;
     size_t got = out->n - start, k = (size_t)c->keep;
     *bound = -1;
     if (c->keep <= 0 || got <= k)
         return;
-    qsort(v, got, sizeof *v, cmp_best);
-    /* pinned pairs past the cut move up into the kept ones */
+    for (size_t i = 0; i < got; i++)
+        keys[i] = best_key(&v[i]);
+    uint64_t cut = kth_largest(keys, got, k);
     const model_pin *pins = c->m->pins + c->pin_first[l];
     size_t n_pins = c->pin_first[l + 1] - c->pin_first[l];
-    for (size_t i = k; i < got && n_pins; i++) {
-        for (size_t j = 0; j < n_pins; j++) {
-            if (pins[j].partner == v[i].partner) {
-                candidate t = v[k];
-                v[k++] = v[i];
-                v[i] = t;
-                break;
-            }
-        }
-    }
-    for (size_t i = k; i < got; i++)
-        if (v[i].score > *bound)
+    size_t kept = 0;
+    for (size_t i = 0; i < got; i++) {
+        if (best_key(&v[i]) >= cut || pinned(pins, n_pins, v[i].partner))
+            v[kept++] = v[i];
+        else if (v[i].score > *bound)
             *bound = v[i].score;
-    out->n = start + k;
-    qsort(v, k, sizeof *v, cmp_partner);
+    }
+    out->n = start + kept;
 }
 
 /*
@@ -875,6 +1023,7 @@ static void prune_learner(const score_ctx *c, int32_t l, block_out *out, size_t 
  * overlaps come from the prefix sums of the learner's week. MM_OK or
  * MM_ENOMEM.
  */
+POPCNT_CLONES
 static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *out,
                          int8_t *reasons, uint32_t *eligible, int32_t *bound)
 {
@@ -932,69 +1081,87 @@ static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *o
         goto done;
     }
 
+    /* the covering partners, in order; then those that pass the quick test */
+    size_t n_cover = 0, n_pass = 0;
+    for (size_t w = wlo; w <= whi; w++) {
+        uint64_t word = s->bits[w];
+        s->bits[w] = 0;
+        for (; word; word &= word - 1)
+            s->cover[n_cover++] = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(word));
+    }
     size_t n_iv;
     const int32_t *iv = tz_week_intervals(c->week, l, &n_iv);
-    int32_t span_lo = n_iv ? iv[0] : 0, span_hi = n_iv ? iv[2 * n_iv - 1] : 0;
+    slot_mask(iv, n_iv, s->slots);
+    int32_t grade = c->grade[l];
+    for (size_t i = 0; i < n_cover; i++) {
+        if (i + PREFETCH_AHEAD < n_cover)
+            __builtin_prefetch(&c->pre[s->cover[i + PREFETCH_AHEAD]]);
+        const partner_pre *pre = &c->pre[s->cover[i]];
+        s->pass[n_pass] = s->cover[i];
+        n_pass += pre->emp != l && pre->grade - grade >= c->tp.min_gap &&
+                  slots_shared(s->slots, pre->slots) >= c->need_slots;
+    }
+
+    pair_view v;
+    v.l = l;
+    v.grade = grade;
+    v.n_iv = n_iv;
+    v.span_lo = n_iv ? iv[0] : 0;
+    v.span_hi = n_iv ? iv[2 * n_iv - 1] : 0;
     if (n_iv)
         prefix_minutes(iv, n_iv, s->avail);
     else
         s->avail[0] = 0;
-
-    int furthest = REASON_NO_PARTNER_COVERS_GOAL;
-    int32_t grade = c->grade[l];
+    v.avail = s->avail;
+    v.met = c->met.list + c->met.first[l];
+    v.n_met = c->met.first[l + 1] - c->met.first[l];
     const model_preference *prefs = m->prefs + c->pref_first[l];
     size_t n_prefs = c->pref_first[l + 1] - c->pref_first[l];
-    const int32_t *met = c->met.list + c->met.first[l];
-    size_t n_met = c->met.first[l + 1] - c->met.first[l];
-    for (size_t w = wlo; w <= whi; w++) {
-        uint64_t word = s->bits[w];
-        s->bits[w] = 0;
-        while (word && rc == MM_OK) {
-            size_t q = w * 64 + (size_t)__builtin_ctzll(word);
-            const partner_rec *pr = &c->partner[q];
-            int32_t p = pr->emp;
-            word &= word - 1;
-            if (p == l)
-                continue;
-            int r = REASON_ELIGIBLE;
-            int32_t overlap = 0;
-            if (pr->grade - grade < c->tp.min_gap)
-                r = REASON_GRADE_GAP;
-            else if (ctx_excluded(c, l, pr))
-                r = REASON_EXCLUDED;
-            else if (contains(met, n_met, p))
-                r = REASON_REPEAT_COOLDOWN;
-            else if ((overlap = overlap_by_prefix(pr->n_iv <= REC_IV
-                                                      ? pr->iv
-                                                      : c->p_iv + 2 * (size_t)pr->iv_first,
-                                                  pr->n_iv, s->avail, span_lo, span_hi)) <
-                     c->tp.session)
-                r = REASON_NO_AVAILABILITY_OVERLAP;
+    int furthest = REASON_NO_PARTNER_COVERS_GOAL;
+    if ((rc = reserve(out, n_pass)) != MM_OK)
+        goto done;
+    candidate *put = out->c + out->n;
+    for (size_t i = 0; i < n_pass; i++) {
+        if (i + PREFETCH_AHEAD < n_pass)
+            __builtin_prefetch(&c->partner[s->pass[i + PREFETCH_AHEAD]]);
+        size_t q = s->pass[i];
+        const partner_rec *pr = &c->partner[q];
+        int32_t overlap;
+        int r = pair_rule(c, &v, pr, &overlap);
+        if (r > furthest)
+            furthest = r;
+        if (r != REASON_ELIGIBLE)
+            continue;
+        pair_facts f;
+        f.skill_num = s->acc[q].units;
+        f.skill_den = skill_den;
+        f.overlap = overlap;
+        f.session = c->tp.session;
+        f.cross_department = c->dept[l] != pr->dept;
+        f.gap = pr->grade - grade;
+        f.ideal_gap = c->cfg->mentoring.ideal_max_grade_gap;
+        f.tz_diff = abs_diff(c->offset[l], pr->offset);
+        f.rank = rank_in(prefs, n_prefs, pr->emp);
+        f.feedback = c->p_feedback[q];
+        double features[FEATURE_COUNT];
+        *put++ = (candidate){l, pr->emp, facts_score(c->cfg, &f, features), overlap};
+    }
+    out->n = (size_t)(put - out->c);
+    /* A pair the quick test turned away breaks one of the rules up to the
+       overlap, so it can move the reason only when no pair got that far:
+       then every covering pair is tried in full. */
+    if (furthest < REASON_NO_AVAILABILITY_OVERLAP && n_pass < n_cover) {
+        for (size_t i = 0; i < n_cover; i++) {
+            const partner_rec *pr = &c->partner[s->cover[i]];
+            int32_t overlap;
+            int r = pr->emp == l ? REASON_NO_PARTNER_COVERS_GOAL : pair_rule(c, &v, pr, &overlap);
             if (r > furthest)
                 furthest = r;
-            if (r != REASON_ELIGIBLE)
-                continue;
-            pair_facts f;
-            f.skill_num = s->acc[q].units;
-            f.skill_den = skill_den;
-            f.overlap = overlap;
-            f.session = c->tp.session;
-            f.cross_department = c->dept[l] != pr->dept;
-            f.gap = pr->grade - grade;
-            f.ideal_gap = c->cfg->mentoring.ideal_max_grade_gap;
-            f.tz_diff = abs_diff(c->offset[l], pr->offset);
-            f.rank = rank_in(prefs, n_prefs, p);
-            f.feedback = c->m->partner_feedback ? c->m->partner_feedback[p] : -1.0;
-            double features[FEATURE_COUNT];
-            candidate cand = {l, p, facts_score(c->cfg, &f, features), overlap};
-            rc = push_candidate(out, &cand);
         }
     }
     reasons[l] = (int8_t)furthest;
-    if (rc == MM_OK) {
-        eligible[l] = (uint32_t)(out->n - start);
-        prune_learner(c, l, out, start, &bound[l]);
-    }
+    eligible[l] = (uint32_t)(out->n - start);
+    prune_learner(c, l, out, start, s->keys, &bound[l]);
 done:
     return rc;
 }

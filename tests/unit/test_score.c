@@ -699,7 +699,9 @@ static uint32_t rnd(uint32_t n)
 
 #define RANDOM_EMPS 400
 
-static void random_company(fixture *f, uint64_t seed)
+/* A random company; n_pins random pins (any pair, on either track) when
+   asked, drawn after everything else. */
+static void random_company_pinned(fixture *f, uint64_t seed, int n_pins)
 {
     static const char *const zones[] = {"Europe/Berlin", "America/New_York", "Australia/Sydney",
                                         "Asia/Kolkata",  "Asia/Kathmandu",   "UTC"};
@@ -758,9 +760,16 @@ static void random_company(fixture *f, uint64_t seed)
                          0);
     for (int k = 0; k < 300; k++)
         prefer(f, (int32_t)rnd(RANDOM_EMPS), (int32_t)rnd(RANDOM_EMPS), 1 + (int32_t)rnd(5));
+    for (int k = 0; k < n_pins; k++) {
+        model_pin pin = {(int32_t)rnd(RANDOM_EMPS), (int32_t)rnd(RANDOM_EMPS),
+                         (int32_t)rnd(TRACK_COUNT)};
+        assert_int_equal(model_add_pin(f->m, &pin), 0);
+    }
     assert_int_equal(model_finish(f->m), MM_OK);
     assert_int_equal(tz_week_build(f->m, &f->cfg, &f->week), MM_OK);
 }
+
+static void random_company(fixture *f, uint64_t seed) { random_company_pinned(f, seed, 0); }
 
 static void strict_config(mm_config *cfg)
 {
@@ -889,6 +898,90 @@ static void test_kept_and_pricer(void **state)
     fx_free(&f);
 }
 
+/* Best first, as the kept pairs are chosen: score descending, then partner. */
+static int cmp_best_first(const void *pa, const void *pb)
+{
+    const candidate *a = pa, *b = pb;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return (a->partner > b->partner) - (a->partner < b->partner);
+}
+
+static int cmp_by_partner(const void *pa, const void *pb)
+{
+    const candidate *a = pa, *b = pb;
+    return (a->partner > b->partner) - (a->partner < b->partner);
+}
+
+/*
+ * The kept pairs against a full sort: for many keeps, each learner's
+ * slice is exactly its keep best pairs by a full qsort (score, then
+ * partner) plus its pinned pairs past that cut, in partner order; the
+ * bound is the best score of the rest; the same for any thread count.
+ */
+static void test_kept_top_k(void **state)
+{
+    (void)state;
+    fixture f;
+    random_company_pinned(&f, 0x7f4a7c159e3779b9u, 12000);
+    candidate *ref = malloc(RANDOM_EMPS * sizeof *ref);
+    assert_non_null(ref);
+    size_t pins_moved = 0;
+    for (int32_t track = 0; track < TRACK_COUNT; track++) {
+        cand_set all;
+        assert_int_equal(score_track(f.m, &f.cfg, f.week, track, 1, &all), MM_OK);
+        static const int32_t keeps[] = {1, 2, 3, 4, 7, 16, 40};
+        for (size_t kk = 0; kk < sizeof keeps / sizeof keeps[0]; kk++) {
+            size_t keep = (size_t)keeps[kk];
+            cand_set kept, again;
+            assert_int_equal(score_track_kept(f.m, &f.cfg, f.week, track, 2, keeps[kk], &kept),
+                             MM_OK);
+            assert_int_equal(score_track_kept(f.m, &f.cfg, f.week, track, 3, keeps[kk], &again),
+                             MM_OK);
+            assert_same_sets(&kept, &again);
+            assert_memory_equal(kept.bound, again.bound, kept.n_emps * sizeof *kept.bound);
+            assert_memory_equal(kept.eligible, again.eligible,
+                                kept.n_emps * sizeof *kept.eligible);
+            for (size_t l = 0; l < all.n_emps; l++) {
+                size_t n = all.first[l + 1] - all.first[l];
+                assert_int_equal(kept.eligible[l], n);
+                memcpy(ref, all.c + all.first[l], n * sizeof *ref);
+                int32_t bound = -1;
+                size_t n_ref = n;
+                if (n > keep) {
+                    qsort(ref, n, sizeof *ref, cmp_best_first);
+                    n_ref = keep;
+                    for (size_t i = keep; i < n; i++) {
+                        bool pin = false;
+                        for (size_t j = 0; j < f.m->n_pins; j++)
+                            pin |= f.m->pins[j].track == track &&
+                                   f.m->pins[j].learner == (int32_t)l &&
+                                   f.m->pins[j].partner == ref[i].partner;
+                        if (pin) {
+                            ref[n_ref++] = ref[i];
+                            pins_moved++;
+                        } else if (ref[i].score > bound) {
+                            bound = ref[i].score;
+                        }
+                    }
+                    qsort(ref, n_ref, sizeof *ref, cmp_by_partner);
+                }
+                assert_int_equal(kept.first[l + 1] - kept.first[l], n_ref);
+                if (n_ref)
+                    assert_memory_equal(kept.c + kept.first[l], ref, n_ref * sizeof *ref);
+                assert_int_equal(kept.bound[l], bound);
+            }
+            cand_set_free(&kept);
+            cand_set_free(&again);
+        }
+        cand_set_free(&all);
+    }
+    print_message("%zu pinned pairs kept past the cut\n", pins_moved);
+    assert_true(pins_moved > 0);
+    free(ref);
+    fx_free(&f);
+}
+
 /* Every pair of the random company: the single-pair functions agree with
    score_track, the output is well formed, and the rules all occur. */
 static void test_check_pair_agrees(void **state)
@@ -969,6 +1062,7 @@ int main(void)
         cmocka_unit_test(test_score_half_pair),
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_kept_and_pricer),
+        cmocka_unit_test(test_kept_top_k),
         cmocka_unit_test(test_check_pair_agrees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
