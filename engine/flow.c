@@ -22,7 +22,8 @@ void flow_free(flow_net *f)
     free(f->lnode), free(f->pnode), free(f->yarc), free(f->zarc), free(f->sarc);
     free(f->xarc), free(f->arc_of), free(f->zcap);
     free(f->lpins), free(f->first), free(f->priced), free(f->priced_next), free(f->priced_head);
-    free(f->priced_arc);
+    free(f->priced_arc), free(f->priced_pool);
+    free(f->pool), free(f->pool_in), free(f->pool_first), free(f->pool_len);
     memset(f, 0, sizeof *f);
 }
 
@@ -361,8 +362,10 @@ static bool in_network(const flow_net *f, int32_t l, int32_t q)
     return false;
 }
 
-static int add_priced(flow_net *f, const candidate *c)
+/* Adds pool entry k to the network as a priced pair. */
+static int add_priced(flow_net *f, size_t k)
 {
+    const candidate *c = &f->pool[k];
     if (f->n_priced == f->cap_priced) {
         size_t cap = f->cap_priced ? 2 * f->cap_priced : 256;
         candidate *pc = realloc(f->priced, cap * sizeof *pc);
@@ -377,62 +380,144 @@ static int add_priced(flow_net *f, const candidate *c)
         if (!pa)
             return MM_ENOMEM;
         f->priced_arc = pa;
+        int64_t *pp = realloc(f->priced_pool, cap * sizeof *pp);
+        if (!pp)
+            return MM_ENOMEM;
+        f->priced_pool = pp;
         f->cap_priced = cap;
     }
     int rc = ns_add_arc(&f->ns, f->pnode[c->partner], f->lnode[c->learner], 0, 1,
                         -(f->w_ses + f->w_score * (int64_t)c->score));
     if (rc != MM_OK)
         return rc;
-    size_t k = f->n_priced++;
-    f->priced[k] = *c;
-    f->priced_arc[k] = (int32_t)f->ns.n_arcs - 1;
-    f->priced_next[k] = f->priced_head[c->learner];
-    f->priced_head[c->learner] = (int32_t)k;
+    size_t j = f->n_priced++;
+    f->priced[j] = *c;
+    f->priced_arc[j] = (int32_t)f->ns.n_arcs - 1;
+    f->priced_pool[j] = (int64_t)k;
+    f->priced_next[j] = f->priced_head[c->learner];
+    f->priced_head[c->learner] = (int32_t)j;
+    f->pool_in[k] = 1;
     return MM_OK;
+}
+
+/* Drops the pairs priced in after the first n_priced (a slot value's re-solve). */
+static void unprice(flow_net *f, size_t n_priced)
+{
+    for (size_t j = n_priced; j < f->n_priced; j++)
+        f->pool_in[f->priced_pool[j]] = 0;
+    f->n_priced = n_priced;
+}
+
+/* Learner l's eligible pairs outside the network, into the pool, once. */
+static int pool_learner(flow_net *f, int32_t l)
+{
+    const solve_problem *p = f->p;
+    const candidate *pairs = NULL;
+    size_t n = 0;
+    int rc = p->pairs_of(p->pairs_ctx, l, &pairs, &n);
+    if (rc != MM_OK)
+        return rc;
+    if (n > f->cap_pool - f->n_pool) {
+        size_t cap = f->cap_pool ? 2 * f->cap_pool : 4096;
+        while (cap < f->n_pool + n)
+            cap *= 2;
+        candidate *pc = realloc(f->pool, cap * sizeof *pc);
+        if (!pc)
+            return MM_ENOMEM;
+        f->pool = pc;
+        uint8_t *pi = realloc(f->pool_in, cap);
+        if (!pi)
+            return MM_ENOMEM;
+        f->pool_in = pi;
+        f->cap_pool = cap;
+    }
+    size_t k = f->n_pool;
+    for (size_t j = 0; j < n; j++) {
+        const candidate *c = &pairs[j];
+        if (c->learner != l || c->partner < 0 || (size_t)c->partner >= p->n_emps ||
+            c->score < 0 || c->score > MAX_SCORE)
+            return MM_EINTERNAL;
+        if (!f->pnode[c->partner] || in_network(f, l, c->partner))
+            continue;
+        f->pool[k] = *c;
+        f->pool_in[k++] = 0;
+    }
+    f->pool_first[l] = (int64_t)f->n_pool;
+    f->pool_len[l] = (uint32_t)(k - f->n_pool);
+    f->n_pool = k;
+    return MM_OK;
+}
+
+/*
+ * One pricing pass: the open learners' pooled pairs with a negative reduced
+ * cost join the network (learners gathered into the pool first, together).
+ */
+static int price_pass(flow_net *f, const int32_t *open, size_t n_open, int32_t *fresh,
+                      size_t *added)
+{
+    const solve_problem *p = f->p;
+    size_t n_fresh = 0;
+    int rc = MM_OK;
+    *added = 0;
+    for (size_t i = 0; i < n_open; i++) {
+        int32_t l = open[i];
+        if (f->lnode[l] && f->lpins[l] < p->learner_cap[l] && f->pool_first[l] < 0)
+            fresh[n_fresh++] = l;
+    }
+    if (n_fresh && p->pairs_ahead && (rc = p->pairs_ahead(p->pairs_ctx, fresh, n_fresh)))
+        return rc;
+    for (size_t i = 0; i < n_fresh && rc == MM_OK; i++)
+        rc = pool_learner(f, fresh[i]);
+    for (size_t i = 0; i < n_open && rc == MM_OK; i++) {
+        int32_t l = open[i];
+        if (!f->lnode[l] || f->lpins[l] >= p->learner_cap[l])
+            continue; /* no node (no capacity), or the pins fill it */
+        const ns_pot pi_l = f->ns.pi[f->lnode[l]];
+        size_t end = (size_t)f->pool_first[l] + f->pool_len[l];
+        for (size_t k = (size_t)f->pool_first[l]; k < end && rc == MM_OK; k++) {
+            const candidate *c = &f->pool[k];
+            if (f->pool_in[k])
+                continue;
+            ns_pot rcost = -((ns_pot)f->w_ses + (ns_pot)f->w_score * c->score) +
+                           f->ns.pi[f->pnode[c->partner]] - pi_l;
+            if (rcost < 0) {
+                rc = add_priced(f, k);
+                ++*added;
+            }
+        }
+    }
+    return rc;
 }
 
 int flow_price(flow_net *f)
 {
     const solve_problem *p = f->p;
+    size_t n = p->n_emps ? p->n_emps : 1;
     int rc = MM_OK;
-    int32_t *open = malloc((p->n_emps ? p->n_emps : 1) * sizeof *open);
-    if (!open)
+    if (!f->pool_first) {
+        f->pool_first = malloc(n * sizeof *f->pool_first);
+        f->pool_len = xcalloc(n, sizeof *f->pool_len);
+        if (!f->pool_first || !f->pool_len)
+            return MM_ENOMEM;
+        for (size_t e = 0; e < n; e++)
+            f->pool_first[e] = -1;
+    }
+    int32_t *open = malloc(n * sizeof *open), *fresh = malloc(n * sizeof *fresh);
+    if (!open || !fresh) {
+        free(open);
+        free(fresh);
         return MM_ENOMEM;
+    }
     for (;;) {
-        size_t n_open = flow_uncertified(f, open), added = 0;
-        for (size_t i = 0; i < n_open && rc == MM_OK; i++) {
-            int32_t l = open[i];
-            const candidate *pairs = NULL;
-            size_t n = 0;
-            if (!f->lnode[l] || f->lpins[l] >= p->learner_cap[l])
-                continue; /* no node (no capacity), or the pins fill it */
-            if ((rc = p->pairs_of(p->pairs_ctx, l, &pairs, &n)) != MM_OK)
-                break;
-            const ns_pot pi_l = f->ns.pi[f->lnode[l]];
-            for (size_t j = 0; j < n && rc == MM_OK; j++) {
-                const candidate *c = &pairs[j];
-                if (c->learner != l || c->partner < 0 || (size_t)c->partner >= p->n_emps ||
-                    c->score < 0 || c->score > MAX_SCORE) {
-                    rc = MM_EINTERNAL;
-                    break;
-                }
-                int32_t q = f->pnode[c->partner];
-                if (!q || in_network(f, l, c->partner))
-                    continue;
-                ns_pot rcost = -((ns_pot)f->w_ses + (ns_pot)f->w_score * c->score) +
-                               f->ns.pi[q] - pi_l;
-                if (rcost < 0) {
-                    rc = add_priced(f, c);
-                    added++;
-                }
-            }
-        }
+        size_t added = 0, n_open = flow_uncertified(f, open);
+        rc = price_pass(f, open, n_open, fresh, &added);
         if (rc != MM_OK || added == 0)
             break;
         if ((rc = flow_solve(f)) != MM_OK)
             break;
     }
     free(open);
+    free(fresh);
     return rc;
 }
 
@@ -488,7 +573,7 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
         }
         /* back to the base optimum: its tree, and no pair priced since */
         ns_restore(ns, &snap);
-        f->n_priced = n_priced;
+        unprice(f, n_priced);
         memcpy(f->priced_head, heads, p->n_emps * sizeof *heads);
         if (rc != MM_OK)
             break;

@@ -59,6 +59,15 @@ typedef struct flow_net {
     int32_t *priced_next;     /* per priced pair: the learner's next, -1 = none */
     int32_t *priced_head;     /* per employee: its first priced pair, -1 = none */
     size_t n_priced, cap_priced;
+    /* pricing's pool: each open learner's pairs outside the network, gathered
+       once (pool_first[l] < 0: not yet); pool_in marks the ones priced in since,
+       priced_pool names the pool entry of each priced pair */
+    candidate *pool;
+    uint8_t *pool_in;
+    size_t n_pool, cap_pool;
+    int64_t *pool_first;
+    uint32_t *pool_len;
+    int64_t *priced_pool;
 } flow_net;
 
 /* Builds the network of p (validated by solve.c) with its starting tree;

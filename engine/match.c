@@ -340,6 +340,30 @@ static int check_pins(match_result *r, match_track *mt, mm_diag *diag)
     return rc;
 }
 
+/* Keeps learner's pairs (all of them, sorted by partner), less (shadowing) its mentor. */
+static int pricing_keep(struct match_pricing *pr, int32_t learner, const candidate *all,
+                        size_t m)
+{
+    if (pr->n + m > pr->cap) {
+        size_t cap = pr->cap ? pr->cap : 1024;
+        while (cap < pr->n + m)
+            cap *= 2;
+        candidate *b = realloc(pr->buf, cap * sizeof *b);
+        if (!b)
+            return MM_ENOMEM;
+        pr->buf = b;
+        pr->cap = cap;
+    }
+    size_t k = pr->n;
+    for (size_t i = 0; i < m; i++)
+        if (!pr->mentor || all[i].partner != pr->mentor[learner])
+            pr->buf[k++] = all[i];
+    pr->first[learner] = (int64_t)pr->n;
+    pr->count[learner] = (uint32_t)(k - pr->n);
+    pr->n = k;
+    return MM_OK;
+}
+
 /* solve_problem.pairs_of: a learner's eligible pairs, less (shadowing) its
    mentor; scored once, then kept (pricing asks again every round). */
 static int pairs_of(void *ctx, int32_t learner, const candidate **pairs, size_t *n)
@@ -349,29 +373,52 @@ static int pairs_of(void *ctx, int32_t learner, const candidate **pairs, size_t 
         const candidate *all;
         size_t m;
         int rc = score_pricer_pairs(pr->sp, learner, &all, &m);
+        if (rc == MM_OK)
+            rc = pricing_keep(pr, learner, all, m);
         if (rc != MM_OK)
             return rc;
-        if (pr->n + m > pr->cap) {
-            size_t cap = pr->cap ? pr->cap : 1024;
-            while (cap < pr->n + m)
-                cap *= 2;
-            candidate *b = realloc(pr->buf, cap * sizeof *b);
-            if (!b)
-                return MM_ENOMEM;
-            pr->buf = b;
-            pr->cap = cap;
-        }
-        size_t k = pr->n;
-        for (size_t i = 0; i < m; i++)
-            if (!pr->mentor || all[i].partner != pr->mentor[learner])
-                pr->buf[k++] = all[i];
-        pr->first[learner] = (int64_t)pr->n;
-        pr->count[learner] = (uint32_t)(k - pr->n);
-        pr->n = k;
     }
     *pairs = pr->buf + pr->first[learner];
     *n = pr->count[learner];
     return MM_OK;
+}
+
+/* Below this many learners, pairs_of's one at a time costs less than a
+   parallel scoring's set-up (its indexes). */
+#define PRICING_AHEAD_MIN 256
+
+/* solve_problem.pairs_ahead: the learners not kept yet, scored together on
+   every thread (score_widen over an empty set), then kept in their order. */
+static int pairs_ahead(void *ctx, const int32_t *learners, size_t n)
+{
+    struct match_pricing *pr = ctx;
+    const match_result *r = pr->r;
+    size_t ne = r->model->n_emps, todo = 0;
+    int32_t *list = malloc((n ? n : 1) * sizeof *list);
+    if (!list)
+        return MM_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        if (pr->first[learners[i]] < 0)
+            list[todo++] = learners[i];
+    int rc = MM_OK;
+    cand_set set = {.track = pr->track, .n_emps = ne};
+    if (todo < PRICING_AHEAD_MIN)
+        goto done;
+    set.first = calloc(ne + 1, sizeof *set.first);
+    set.bound = malloc((ne ? ne : 1) * sizeof *set.bound);
+    if (!set.first || !set.bound) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    rc = score_widen(r->model, r->cfg, r->week, &set, list, todo, r->threads);
+    for (size_t i = 0; i < todo && rc == MM_OK; i++) {
+        int32_t l = list[i];
+        rc = pricing_keep(pr, l, set.c + set.first[l], set.first[l + 1] - set.first[l]);
+    }
+done:
+    free(set.c), free(set.first), free(set.bound);
+    free(list);
+    return rc;
 }
 
 /*
@@ -477,7 +524,10 @@ static int solve_one(match_result *r, match_track *mt, mm_diag *diag)
             pr->first[e] = -1;
         if ((rc = score_pricer_new(m, cfg, r->week, mt->track, &pr->sp)) != MM_OK)
             return rc;
+        pr->r = r;
+        pr->track = mt->track;
         p->pairs_of = pairs_of;
+        p->pairs_ahead = pairs_ahead;
         p->pairs_ctx = &mt->pricing;
     }
     if ((rc = solve_rounds(r, mt, diag)) != MM_OK)

@@ -63,6 +63,8 @@ typedef struct match_track {
     solve_warm *warm; /* the last round's optimum, the next round's start */
     struct match_pricing { /* prob.pairs_of's context, for the solve and the slot values */
         score_pricer *sp;
+        const struct match_result *r;
+        int32_t track;
         const int32_t *mentor; /* shadowing: the mentors, never a learner's host */
         candidate *buf;     /* the pairs of learners priced so far, each once */
         size_t n, cap;
