@@ -136,14 +136,18 @@ int mm_diag_error(mm_diag *d, int code, const char *file, long line, long column
 {
     if (!d)
         return code;
-    if (d->errors == 0)
-        d->first_code = code;
-    d->errors++;
-    if (d->kept_errors < d->max_errors) {
-        va_list ap;
-        va_start(ap, fmt);
-        push(d, MM_SEV_ERROR, code, file, line, column, fmt, ap);
-        va_end(ap);
+    /* the solve may report from two threads (match_solve, match_explain) */
+#pragma omp critical(mm_diag)
+    {
+        if (d->errors == 0)
+            d->first_code = code;
+        d->errors++;
+        if (d->kept_errors < d->max_errors) {
+            va_list ap;
+            va_start(ap, fmt);
+            push(d, MM_SEV_ERROR, code, file, line, column, fmt, ap);
+            va_end(ap);
+        }
     }
     return code;
 }
@@ -153,12 +157,15 @@ void mm_diag_warning(mm_diag *d, const char *file, long line, long column, const
 {
     if (!d)
         return;
-    d->warnings++;
-    if (d->kept_warnings < DIAG_MAX_WARNINGS) {
-        va_list ap;
-        va_start(ap, fmt);
-        push(d, MM_SEV_WARNING, MM_OK, file, line, column, fmt, ap);
-        va_end(ap);
+#pragma omp critical(mm_diag)
+    {
+        d->warnings++;
+        if (d->kept_warnings < DIAG_MAX_WARNINGS) {
+            va_list ap;
+            va_start(ap, fmt);
+            push(d, MM_SEV_WARNING, MM_OK, file, line, column, fmt, ap);
+            va_end(ap);
+        }
     }
 }
 

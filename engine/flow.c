@@ -112,12 +112,18 @@ static int32_t find_x(const flow_net *f, int32_t l, int32_t q)
     return a < 0 ? -1 : f->xarc[a];
 }
 
-/* A warm start: w's pairs as flow and w's tree. MM_EINTERNAL when it does not fit. */
-static int start_warm(flow_net *f, const solve_warm *w, const int32_t *ppins)
+/*
+ * A warm start: w's pairs as flow and w's tree. The network may lack some
+ * of w's pairs (shadowing solved before the mentors were known, then without
+ * each learner's mentor): those lose their flow, a node hung from one hangs
+ * from G instead, and a node whose y, z or s arc is left strictly between
+ * its bounds hangs from G by that arc. ns_start checks the result;
+ * MM_EINTERNAL when it does not fit at all.
+ */
+static int start_warm(flow_net *f, const solve_warm *w)
 {
     const solve_problem *p = f->p;
     netsimplex *ns = &f->ns;
-    (void)ppins;
     for (size_t k = 0; k < f->n_x; k++)
         ns->flow[k] = 0;
     for (size_t e = 0; e < p->n_emps; e++) {
@@ -133,7 +139,9 @@ static int start_warm(flow_net *f, const solve_warm *w, const int32_t *ppins)
         if (l < 0 || (size_t)l >= p->n_emps || q < 0 || (size_t)q >= p->n_emps)
             return MM_EINTERNAL;
         int32_t k = find_x(f, l, q);
-        if (k < 0 || f->sarc[q] < 0)
+        if (k < 0)
+            continue; /* not in this network */
+        if (f->sarc[q] < 0)
             return MM_EINTERNAL;
         ns->flow[k] = 1;
         ns->flow[f->sarc[q]]++;
@@ -148,30 +156,35 @@ static int start_warm(flow_net *f, const solve_warm *w, const int32_t *ppins)
         int32_t u = f->lnode[e];
         if (u) {
             char kind = w->lkind[e];
-            int32_t k = kind == 'y' ? f->yarc[e] : kind == 'z' ? f->zarc[e]
+            int32_t k = kind == 'z' ? f->zarc[e]
                         : kind == 'x' && w->lother[e] >= 0 && (size_t)w->lother[e] < p->n_emps
                             ? find_x(f, (int32_t)e, w->lother[e])
                             : -1;
-            if (k < 0)
-                return MM_EINTERNAL;
-            ns->pred[u] = k;
+            int32_t z = f->zarc[e];
+            if (z >= 0 && ns->flow[z] > 0 && ns->flow[z] < ns->hi[z])
+                k = z;
+            ns->pred[u] = k >= 0 ? k : f->yarc[e];
         }
         u = f->pnode[e];
         if (u) {
-            char kind = w->pkind[e];
-            int32_t k = kind == 's' ? f->sarc[e]
-                        : kind == 'x' && w->pother[e] >= 0 && (size_t)w->pother[e] < p->n_emps
+            int32_t k = w->pkind[e] == 'x' && w->pother[e] >= 0 &&
+                                (size_t)w->pother[e] < p->n_emps
                             ? find_x(f, w->pother[e], (int32_t)e)
                             : -1;
-            if (k < 0)
-                return MM_EINTERNAL;
-            ns->pred[u] = k;
+            if (ns->flow[f->sarc[e]] < ns->hi[f->sarc[e]])
+                k = -1;
+            ns->pred[u] = k >= 0 ? k : f->sarc[e];
         }
     }
     return MM_OK;
 }
 
 int flow_build(flow_net *f, const solve_problem *p)
+{
+    return flow_build_from(f, p, true);
+}
+
+int flow_build_from(flow_net *f, const solve_problem *p, bool warm)
 {
     int rc = MM_ENOMEM;
     size_t n = p->n_emps;
@@ -285,8 +298,9 @@ int flow_build(flow_net *f, const solve_problem *p)
         ns_add_arc(ns, 0, u, NS_NEG_INF, p->partner_cap[e], 0);
     }
     rc = MM_EINTERNAL;
-    if (p->warm && p->warm->n_emps == n && start_warm(f, p->warm, ppins) == MM_OK)
+    if (warm && p->warm && p->warm->n_emps == n && start_warm(f, p->warm) == MM_OK)
         rc = ns_start(ns);
+    f->warm = rc == MM_OK;
     if (rc == MM_EINTERNAL) {
         start_cold(f, ppins);
         rc = ns_start(ns);

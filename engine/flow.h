@@ -51,6 +51,7 @@ typedef struct flow_net {
     size_t n_x;               /* x arcs are ns arcs 0 .. n_x - 1 */
     int32_t *zcap;            /* per employee: K - 1 */
     bool sessions;            /* some learner can take two pairs */
+    bool warm;                /* started from p->warm (else cold) */
     int64_t w_learn, w_ses, w_score;
     int32_t *lpins;           /* per employee: pins as learner */
     size_t *first;            /* n_emps + 1: learner l's problem arcs are [first[l], first[l+1]) */
@@ -75,6 +76,8 @@ typedef struct flow_net {
    so that pairs can be priced in. MM_OK, MM_ENOMEM, or MM_EINTERNAL when
    the weights would not fit. */
 int flow_build(flow_net *f, const solve_problem *p);
+/* The same, started cold even when p->warm is given (warm false). */
+int flow_build_from(flow_net *f, const solve_problem *p, bool warm);
 void flow_free(flow_net *f);
 
 /* Solves to optimality and checks the optimality conditions. MM_OK, MM_EINTERNAL or MM_ENOMEM. */

@@ -8,6 +8,7 @@
 #include "match.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,7 @@ static void track_free(match_track *t)
     score_pricer_free(t->pricing.sp);
     solve_warm_free(t->warm);
     free(t->pricing.buf);
+    free(t->pricing.view);
     free(t->pricing.first);
     free(t->pricing.count);
     free(t->arcs_owned);
@@ -260,7 +262,7 @@ static int build_arcs(match_result *r, match_track *mt)
     mt->arc_first = malloc((n + 1) * sizeof *mt->arc_first);
     if (!mt->arc_first)
         return MM_ENOMEM;
-    const int32_t *mentor = mt->track == TRACK_SHADOWING ? r->t[TRACK_MENTORING].partner_of : NULL;
+    const int32_t *mentor = mt->mentor;
     size_t n_extra = 0;
     for (size_t i = 0; i < m->n_pins; i++)
         n_extra += pin_continues(r, mt, &m->pins[i]);
@@ -318,8 +320,8 @@ static int check_pins(match_result *r, match_track *mt, mm_diag *diag)
         if (p->track != mt->track)
             continue;
         const char *lid = m->emps[p->learner].id, *pid = m->emps[p->partner].id;
-        const int32_t *mentor = r->t[TRACK_MENTORING].partner_of;
-        if (mt->track == TRACK_SHADOWING && mentor && mentor[p->learner] == p->partner) {
+        const int32_t *mentor = mt->mentor;
+        if (mentor && mentor[p->learner] == p->partner) {
             rc = mm_diag_error(diag, MM_EDATA, "pins.csv", 0, 0,
                                "pin %s -> %s (shadowing): the host is the learner's mentor",
                                lid, pid);
@@ -340,7 +342,7 @@ static int check_pins(match_result *r, match_track *mt, mm_diag *diag)
     return rc;
 }
 
-/* Keeps learner's pairs (all of them, sorted by partner), less (shadowing) its mentor. */
+/* Keeps learner's pairs (all of them, sorted by partner). */
 static int pricing_keep(struct match_pricing *pr, int32_t learner, const candidate *all,
                         size_t m)
 {
@@ -354,18 +356,16 @@ static int pricing_keep(struct match_pricing *pr, int32_t learner, const candida
         pr->buf = b;
         pr->cap = cap;
     }
-    size_t k = pr->n;
-    for (size_t i = 0; i < m; i++)
-        if (!pr->mentor || all[i].partner != pr->mentor[learner])
-            pr->buf[k++] = all[i];
+    if (m)
+        memcpy(pr->buf + pr->n, all, m * sizeof *all);
     pr->first[learner] = (int64_t)pr->n;
-    pr->count[learner] = (uint32_t)(k - pr->n);
-    pr->n = k;
+    pr->count[learner] = (uint32_t)m;
+    pr->n += m;
     return MM_OK;
 }
 
 /* solve_problem.pairs_of: a learner's eligible pairs, less (shadowing) its
-   mentor; scored once, then kept (pricing asks again every round). */
+   mentor once known; scored once, then kept (pricing asks again every round). */
 static int pairs_of(void *ctx, int32_t learner, const candidate **pairs, size_t *n)
 {
     struct match_pricing *pr = ctx;
@@ -378,8 +378,26 @@ static int pairs_of(void *ctx, int32_t learner, const candidate **pairs, size_t 
         if (rc != MM_OK)
             return rc;
     }
-    *pairs = pr->buf + pr->first[learner];
-    *n = pr->count[learner];
+    const candidate *all = pr->buf + pr->first[learner];
+    size_t m = pr->count[learner], k = 0;
+    int32_t mentor = pr->mentor ? pr->mentor[learner] : -1;
+    while (k < m && all[k].partner != mentor)
+        k++;
+    *pairs = all;
+    *n = m;
+    if (k == m)
+        return MM_OK;
+    if (m > pr->view_cap) {
+        candidate *v = realloc(pr->view, m * sizeof *v);
+        if (!v)
+            return MM_ENOMEM;
+        pr->view = v;
+        pr->view_cap = m;
+    }
+    memcpy(pr->view, all, k * sizeof *all);
+    memcpy(pr->view + k, all + k + 1, (m - k - 1) * sizeof *all);
+    *pairs = pr->view;
+    *n = m - 1;
     return MM_OK;
 }
 
@@ -444,7 +462,8 @@ static int solve_rounds(match_result *r, match_track *mt, mm_diag *diag)
         p->arcs = mt->arcs;
         p->n_arcs = mt->n_arcs;
         p->pinned = mt->pinned;
-        if ((rc = solve_track(p, &mt->sol, diag)) != MM_OK)
+        rc = mt->ahead ? solve_network(p, &mt->sol, diag) : solve_track(p, &mt->sol, diag);
+        if (rc != MM_OK)
             return rc;
         if (mt->sol.n_uncertified == 0 && mt->sol.n_more == 0)
             return MM_OK;
@@ -471,7 +490,8 @@ static int solve_rounds(match_result *r, match_track *mt, mm_diag *diag)
     }
 }
 
-static int solve_one(match_result *r, match_track *mt, mm_diag *diag)
+/* The track's problem: capacities, settings and pricing (once per track). */
+static int solve_setup(match_result *r, match_track *mt)
 {
     const mm_model *m = r->model;
     const mm_config *cfg = r->cfg;
@@ -515,7 +535,6 @@ static int solve_one(match_result *r, match_track *mt, mm_diag *diag)
     p->keep_network = true;
     if (mt->cands.n < mt->cands.n_eligible) {
         struct match_pricing *pr = &mt->pricing;
-        pr->mentor = mt->track == TRACK_SHADOWING ? r->t[TRACK_MENTORING].partner_of : NULL;
         pr->first = malloc((n + 1) * sizeof *pr->first);
         pr->count = calloc(n + 1, sizeof *pr->count);
         if (!pr->first || !pr->count)
@@ -530,6 +549,49 @@ static int solve_one(match_result *r, match_track *mt, mm_diag *diag)
         p->pairs_ahead = pairs_ahead;
         p->pairs_ctx = &mt->pricing;
     }
+    mt->set_up = true;
+    return MM_OK;
+}
+
+/*
+ * Shadowing solved ahead, beside mentoring (match_solve): before the mentors
+ * are known, so over every eligible pair, the mentors' too, by the network
+ * simplex alone (no GLPK: mentoring's proof may be running). Its optimum
+ * is then the warm start of the real solve, which only has to take out the
+ * pairs of learners with their mentors. A failure here costs only the
+ * head start.
+ */
+static int solve_ahead(match_result *r, match_track *mt, mm_diag *scratch)
+{
+    solve_problem *p = &mt->prob;
+    int rc = mt->set_up ? MM_OK : solve_setup(r, mt);
+    if (rc != MM_OK)
+        return rc;
+    mt->ahead = p->no_certify = p->keep_warm = true;
+    rc = solve_rounds(r, mt, scratch);
+    mt->ahead = p->no_certify = p->keep_warm = false;
+    if (rc == MM_OK && mt->sol.warm) {
+        solve_warm_free(mt->warm);
+        mt->warm = mt->sol.warm;
+        mt->sol.warm = NULL;
+        p->warm = mt->warm;
+    }
+    solve_result_free(&mt->sol);
+    free(mt->arcs_owned), free(mt->arc_first), free(mt->pinned);
+    mt->arcs_owned = NULL, mt->arc_first = NULL, mt->pinned = NULL;
+    mt->arcs = NULL;
+    return rc;
+}
+
+static int solve_one(match_result *r, match_track *mt, mm_diag *diag)
+{
+    const mm_model *m = r->model;
+    int rc = mt->set_up ? MM_OK : solve_setup(r, mt);
+    if (rc != MM_OK)
+        return rc;
+    if (mt->track == TRACK_SHADOWING)
+        mt->mentor = r->t[TRACK_MENTORING].partner_of;
+    mt->pricing.mentor = mt->mentor;
     if ((rc = solve_rounds(r, mt, diag)) != MM_OK)
         return rc;
     size_t chosen = 0;
@@ -546,7 +608,7 @@ static int solve_one(match_result *r, match_track *mt, mm_diag *diag)
         pp->learner = c->learner;
         pp->partner = c->partner;
         pp->pinned = mt->pinned[i];
-        pp->score = score_features(m, cfg, r->week, mt->track, c->learner, c->partner,
+        pp->score = score_features(m, r->cfg, r->week, mt->track, c->learner, c->partner,
                                    pp->features);
         mt->partner_of[c->learner] = c->partner;
         mt->load[c->partner]++;
@@ -554,11 +616,37 @@ static int solve_one(match_result *r, match_track *mt, mm_diag *diag)
     return MM_OK;
 }
 
+/*
+ * Both tracks, mentoring first: shadowing leaves out each learner's mentor.
+ * Without fairness constraints shadowing is solved ahead meanwhile, on a
+ * second thread when there is one (solve_ahead); the same work is done in
+ * the same order with one thread, so the results do not depend on it.
+ */
 int match_solve(match_result *r, mm_diag *diag)
 {
+    match_track *men = &r->t[TRACK_MENTORING], *sha = &r->t[TRACK_SHADOWING];
+    if (men->enabled && sha->enabled && !r->cfg->fairness.enforce) {
+        mm_diag *scratch = mm_diag_new(4);
+        int rc_men = MM_OK, rc_sha = MM_OK;
+        if (!scratch)
+            return mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
+        int nt = r->threads > 0 ? r->threads : omp_get_max_threads();
+#pragma omp parallel sections num_threads(nt > 1 ? 2 : 1)
+        {
+#pragma omp section
+            rc_men = solve_one(r, men, diag);
+#pragma omp section
+            rc_sha = solve_ahead(r, sha, scratch);
+        }
+        mm_diag_free(scratch);
+        if (rc_men != MM_OK)
+            return rc_men;
+        if (rc_sha == MM_ENOMEM || !sha->set_up)
+            return mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
+    }
     for (int t = 0; t < TRACK_COUNT; t++) {
-        if (!r->t[t].enabled)
-            continue;
+        if (!r->t[t].enabled || r->t[t].pairs)
+            continue; /* off, or solved above */
         int rc = solve_one(r, &r->t[t], diag);
         if (rc != MM_OK)
             return rc;
@@ -991,16 +1079,26 @@ static int fairness(match_result *r)
     return MM_OK;
 }
 
+/* Both tracks at once when there are two threads and both slot values
+   re-solve a kept network (no GLPK): each track reads only its own solve,
+   so the results do not depend on the order. */
 int match_explain(match_result *r, mm_diag *diag)
 {
-    int rc = MM_OK;
-    for (int t = 0; t < TRACK_COUNT && rc == MM_OK; t++) {
+    int rc = MM_OK, rc_t[TRACK_COUNT] = {MM_OK, MM_OK};
+    int nt = r->threads > 0 ? r->threads : omp_get_max_threads();
+    for (int t = 0; t < TRACK_COUNT; t++)
+        if (r->t[t].enabled && !r->t[t].sol.network)
+            nt = 1;
+#pragma omp parallel for num_threads(nt > 1 ? TRACK_COUNT : 1) schedule(static, 1)
+    for (int t = 0; t < TRACK_COUNT; t++) {
         match_track *mt = &r->t[t];
         if (!mt->enabled)
             continue;
-        if ((rc = explain_track(r, mt)) == MM_OK)
-            rc = slot_values(r, mt, diag);
+        if ((rc_t[t] = explain_track(r, mt)) == MM_OK)
+            rc_t[t] = slot_values(r, mt, diag);
     }
+    for (int t = 0; t < TRACK_COUNT && rc == MM_OK; t++)
+        rc = rc_t[t];
     if (rc == MM_OK)
         rc = supply(r);
     if (rc == MM_OK)

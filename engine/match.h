@@ -65,8 +65,10 @@ typedef struct match_track {
         score_pricer *sp;
         const struct match_result *r;
         int32_t track;
-        const int32_t *mentor; /* shadowing: the mentors, never a learner's host */
-        candidate *buf;     /* the pairs of learners priced so far, each once */
+        const int32_t *mentor; /* shadowing: the mentors, left out of the pairs given */
+        candidate *buf;     /* all eligible pairs of learners priced so far, each once */
+        candidate *view;    /* pairs_of's answer less the learner's mentor */
+        size_t view_cap;
         size_t n, cap;
         int64_t *first;     /* per employee: its pairs in buf, -1 = not yet */
         uint32_t *count;    /* per employee: how many */
@@ -92,6 +94,11 @@ typedef struct match_track {
     match_slot_value slots[MATCH_MAX_SLOT_VALUES];
     size_t n_slots;
     int32_t *partner_of; /* mentoring: per employee, the mentor or -1 */
+    /* shadowing: each learner's mentor (never their host), NULL while solved
+       ahead of mentoring (match_solve) or without mentoring */
+    const int32_t *mentor;
+    bool set_up;   /* the problem, capacities and pricing are built */
+    bool ahead;    /* being solved ahead: the network simplex alone */
     int32_t *load;       /* per employee: learners given to them as a partner */
 } match_track;
 

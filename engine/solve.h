@@ -92,6 +92,8 @@ typedef struct solve_problem {
     /* Benchmarks only: SOLVE_AUTO stops after the network simplex, without
        GLPK's proof (method "network-simplex"). */
     bool no_certify;
+    /* With no_certify: the optimum reached as a start, in solve_result.warm. */
+    bool keep_warm;
     /* Keep the network's optimum in the result for solve_slot_values_at
        (p, its arrays and pairs_ctx must then outlive the result). */
     bool keep_network;
@@ -151,6 +153,14 @@ typedef struct solve_result {
  * in every case.
  */
 int solve_track(const solve_problem *p, solve_result *r, mm_diag *diag);
+
+/*
+ * The network simplex alone, with no GLPK call at all (so it may run beside
+ * another thread's solve_track): p must ask for no_certify and have no
+ * fairness constraints. As solve_track otherwise; MM_EINTERNAL (quietly)
+ * when the network cannot hold p or there is nothing to solve.
+ */
+int solve_network(const solve_problem *p, solve_result *r, mm_diag *diag);
 void solve_result_free(solve_result *r);
 
 /*

@@ -678,6 +678,96 @@ static void test_slot_values_simple(void **state)
     mm_diag_free(d);
 }
 
+/*
+ * Shadowing solved ahead of mentoring (match_solve): the network simplex
+ * alone over a superset of the pairs, then the real problem, less some
+ * pairs (the learners' mentors), from that optimum as a warm start. Every
+ * instance is checked against brute force on the smaller problem.
+ */
+static void check_warm_subset(int32_t track, objective obj, int count, uint64_t seed)
+{
+    rng_state = seed;
+    int dropped_used = 0;
+    for (int it = 0; it < count; it++) {
+        inst *in = malloc(sizeof *in), *sub = malloc(sizeof *sub);
+        assert_non_null(in);
+        assert_non_null(sub);
+        random_instance(in, track, obj);
+        *sub = *in;
+        sub->n_arcs = 0;
+        uint8_t dropped[MAX_A] = {0};
+        for (size_t a = 0; a < in->n_arcs; a++) {
+            if (!in->pinned[a] && rnd(4) == 0) {
+                dropped[a] = 1;
+                continue;
+            }
+            sub->arcs[sub->n_arcs] = in->arcs[a];
+            sub->pinned[sub->n_arcs++] = in->pinned[a];
+        }
+        sub->prob.arcs = sub->arcs;
+        sub->prob.n_arcs = sub->n_arcs;
+        sub->prob.pinned = sub->pinned;
+        sub->prob.learner_cap = sub->lcap;
+        sub->prob.partner_cap = sub->pcap;
+        int64_t bl = 0, bs = 0, bsc = 0;
+        assert_true(brute_force(sub, &bl, &bs, &bsc));
+        mm_diag *d = mm_diag_new(10);
+        solve_result ahead;
+        in->prob.no_certify = in->prob.keep_warm = true;
+        int rc = solve_network(&in->prob, &ahead, d);
+        if (in->n_arcs == 0) {
+            assert_int_equal(rc, MM_EINTERNAL);
+            goto next;
+        }
+        assert_int_equal(rc, MM_OK);
+        assert_non_null(ahead.warm);
+        for (size_t a = 0; a < in->n_arcs; a++)
+            dropped_used += dropped[a] && ahead.chosen[a];
+        sub->prob.warm = ahead.warm;
+        for (int way = 0; way < 2; way++) {
+            solve_result r;
+            sub->prob.no_certify = way == 1;
+            rc = way == 0 ? solve_track(&sub->prob, &r, d) : solve_network(&sub->prob, &r, d);
+            if (sub->n_arcs == 0) {
+                assert_int_equal(rc, way == 0 ? MM_OK : MM_EINTERNAL);
+                solve_result_free(&r);
+                continue;
+            }
+            if (rc != MM_OK)
+                fail_msg("instance %d way %d: rc %d (%s)", it, way, rc,
+                         mm_diag_size(d) ? mm_diag_message(d, 0) : "");
+            assert_string_equal(r.status, "optimal");
+            assert_string_equal(r.method,
+                                way == 0 ? "network-simplex+glpk-simplex" : "network-simplex");
+            if (r.learners != bl || r.sessions != bs || r.total_score != bsc)
+                fail_msg("instance %d (seed %llu, way %d): warm (%lld, %lld, %lld),"
+                         " brute force (%lld, %lld, %lld)",
+                         it, (unsigned long long)seed, way, (long long)r.learners,
+                         (long long)r.sessions, (long long)r.total_score, (long long)bl,
+                         (long long)bs, (long long)bsc);
+            check_consistent(sub, &r);
+            solve_result_free(&r);
+        }
+    next:
+        solve_result_free(&ahead);
+        mm_diag_free(d);
+        free(in);
+        free(sub);
+    }
+    /* the start must often lose pairs it used, or the repair goes untested */
+    print_message("warm subset: %d used pairs dropped over %d instances\n", dropped_used, count);
+    assert_true(dropped_used > count / 4);
+}
+
+static void test_warm_subset(void **state)
+{
+    (void)state;
+    check_warm_subset(TRACK_MENTORING, OBJECTIVE_PARTICIPATION, 400, 71);
+    check_warm_subset(TRACK_MENTORING, OBJECTIVE_SCORE, 400, 72);
+    check_warm_subset(TRACK_SHADOWING, OBJECTIVE_PARTICIPATION, 400, 73);
+    check_warm_subset(TRACK_SHADOWING, OBJECTIVE_SCORE, 400, 74);
+}
+
 static void test_no_arcs(void **state)
 {
     (void)state;
@@ -934,6 +1024,7 @@ int main(void)
         cmocka_unit_test(test_pruned),
         cmocka_unit_test(test_slot_values),
         cmocka_unit_test(test_slot_values_simple),
+        cmocka_unit_test(test_warm_subset),
         cmocka_unit_test(test_no_arcs),
         cmocka_unit_test(test_no_learners),
         cmocka_unit_test(test_all_pinned),
