@@ -15,7 +15,7 @@
  *    partner (grade and the week in half hours, partner_pre) turns most
  *    pairs away before the rules proper; overlaps come from prefix sums of
  *    the learner's week, one lookup per partner interval. A learner's best
- *    pairs are kept by a selection of the cut (kth_largest), not a sort.
+ *    pairs are kept by counting their scores to find the cut, not a sort.
  *    Learners run in fixed blocks (OpenMP, dynamic over blocks, one
  *    output buffer per block) concatenated in order, so the output is the
  *    same for any thread count. Memory: the context is O(employees + skill
@@ -175,6 +175,7 @@ static int32_t facts_score(const mm_config *cfg, const pair_facts *p, double f[F
  * 15 * 62/120 is 777.5 and rounds to 778).
  */
 #define SCORE_HALF_EPS 1e-9
+#define SCORE_MAX 1000
 
 int32_t score_combine(const double weights[FEATURE_COUNT], const double f[FEATURE_COUNT])
 {
@@ -188,7 +189,7 @@ int32_t score_combine(const double weights[FEATURE_COUNT], const double f[FEATUR
         goto done;
     double x = 1000.0 * num / den;
     /* x >= 0 with weights and features >= 0, so away from zero is up */
-    score = !(x > 0.0) ? 0 : x >= 1000.0 ? 1000 : (int32_t)(x + (0.5 + SCORE_HALF_EPS));
+    score = !(x > 0.0) ? 0 : x >= 1000.0 ? SCORE_MAX : (int32_t)(x + (0.5 + SCORE_HALF_EPS));
 done:
     return score;
 }
@@ -806,7 +807,7 @@ typedef struct scratch {
     } *acc;              /* per partner number */
     int32_t calls;   /* score_learner calls so far: each stamps its own units */
     uint16_t *avail; /* the learner's availability minutes before each minute of its span */
-    uint64_t *keys;  /* per partner number: a learner's pairs as best_key, for the cut */
+    uint32_t *hist;  /* SCORE_MAX + 1 counts, all zero between learners (prune_learner) */
     uint32_t *cover; /* per partner number: the partners covering a goal, ascending */
     uint32_t *pass;  /* per partner number: those of them that pass the quick test */
     uint64_t slots[SLOT_WORDS]; /* the learner's week (slot_mask) */
@@ -817,7 +818,7 @@ static void scratch_free(scratch *s)
     free(s->bits);
     free(s->acc);
     free(s->avail);
-    free(s->keys);
+    free(s->hist);
     free(s->cover);
     free(s->pass);
 }
@@ -830,10 +831,10 @@ static int scratch_init(scratch *s, const score_ctx *c)
     s->bits = calloc(np / 64 + 1, sizeof *s->bits);
     s->acc = malloc(np * sizeof *s->acc);
     s->avail = malloc((c->max_span + 1) * sizeof *s->avail);
-    s->keys = malloc(np * sizeof *s->keys);
+    s->hist = calloc(SCORE_MAX + 1, sizeof *s->hist);
     s->cover = malloc(np * sizeof *s->cover);
     s->pass = malloc(np * sizeof *s->pass);
-    if (!s->bits || !s->acc || !s->avail || !s->keys || !s->cover || !s->pass)
+    if (!s->bits || !s->acc || !s->avail || !s->hist || !s->cover || !s->pass)
         goto done;
     for (size_t q = 0; q < np; q++)
         s->acc[q] = (struct acc){-1, 0};
@@ -851,14 +852,26 @@ done:
    is avail[b - iv[0]] - avail[a - iv[0]]. */
 static void prefix_minutes(const int32_t *iv, size_t n, uint16_t *avail)
 {
-    size_t i = 0;
+    /* eight minutes a store: runs of one value, then runs counting up */
+    typedef uint16_t u16x8 __attribute__((vector_size(16)));
+    static const u16x8 up = {1, 2, 3, 4, 5, 6, 7, 8};
+    int64_t i = 0;
     int32_t lo = iv[0];
     uint16_t total = 0;
     for (size_t k = 0; k < n; k++) {
-        for (; lo + (int32_t)i <= iv[2 * k]; i++)
+        int64_t a = (int64_t)iv[2 * k] - lo, b = (int64_t)iv[2 * k + 1] - lo;
+        u16x8 v = (u16x8){0} + total;
+        for (; i + 8 <= a + 1; i += 8)
+            memcpy(avail + i, &v, sizeof v);
+        for (; i <= a; i++)
             avail[i] = total;
-        for (; lo + (int32_t)i <= iv[2 * k + 1]; i++)
-            avail[i] = ++total;
+        int64_t from = i;
+        v = up + total;
+        for (; i + 8 <= b + 1; i += 8, v += 8)
+            memcpy(avail + i, &v, sizeof v);
+        for (; i <= b; i++)
+            avail[i] = (uint16_t)(total + (i - from + 1));
+        total = (uint16_t)(total + (i - from));
     }
 }
 
@@ -933,48 +946,6 @@ static int pair_rule(const score_ctx *c, const pair_view *v, const partner_rec *
     return r;
 }
 
-/* A pair's rank among its learner's as one number, larger is better:
-   score descending, then partner ascending (the tie-break of
-   alternatives). Distinct for distinct partners. */
-static uint64_t best_key(const candidate *c)
-{
-    return (uint64_t)(uint32_t)c->score << 32 | (uint32_t)~(uint32_t)c->partner;
-}
-
-/* The k-th largest of the n distinct keys a (1 <= k <= n), by quickselect
-   in place: no allocation, O(n) expected. */
-static uint64_t kth_largest(uint64_t *a, size_t n, size_t k)
-{
-    assert(k >= 1 && k <= n);
-    size_t lo = 0, hi = n - 1, want = k - 1; /* want's place in descending order */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        uint64_t x = a[lo], y = a[mid], z = a[hi];
-        uint64_t pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
-        /* [lo, i) > pivot, (j, hi] < pivot, the pivot itself at i when done */
-        size_t i = lo, j = hi;
-        for (;;) {
-            while (a[i] > pivot)
-                i++;
-            while (a[j] < pivot)
-                j--;
-            if (i >= j)
-                break;
-            uint64_t t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        /* keys are distinct, so i == j is the pivot's place */
-        if (want == i)
-            return a[i];
-        if (want < i)
-            hi = i - 1;
-        else
-            lo = i + 1;
-    }
-    return a[want];
-}
-
 static bool pinned(const model_pin *pins, size_t n_pins, int32_t partner)
 {
     bool found = false;
@@ -985,30 +956,45 @@ static bool pinned(const model_pin *pins, size_t n_pins, int32_t partner)
 
 /*
  * Keeps learner l's c->keep best pairs (out->c[start ..], in partner
- * order, best by best_key) and its pinned ones; *bound is the best score
- * left out, -1 when none. The pairs stay in partner order: the cut is the
- * keep-th best key, found without sorting. The solver proves that no pair
- * left out could improve the optimum, or asks for them (flow.h).
+ * order; best is score descending, then partner ascending, the tie-break
+ * of alternatives) and its pinned ones; *bound is the best score left out,
+ * -1 when none. No sort: a count of the pairs per score (hist, all zero
+ * before and after) gives the cut score and how many at the cut are kept,
+ * the first ones in partner order. The solver proves that no pair left
+ * out could improve the optimum, or asks for them (flow.h).
  */
 static void prune_learner(const score_ctx *c, int32_t l, block_out *out, size_t start,
-                          uint64_t *keys, int32_t *bound)
+                          uint32_t *hist, int32_t *bound)
 {
     candidate *v = out->c + start;
     size_t got = out->n - start, k = (size_t)c->keep;
     *bound = -1;
     if (c->keep <= 0 || got <= k)
         return;
-    for (size_t i = 0; i < got; i++)
-        keys[i] = best_key(&v[i]);
-    uint64_t cut = kth_largest(keys, got, k);
+    for (size_t i = 0; i < got; i++) {
+        assert(v[i].score >= 0 && v[i].score <= SCORE_MAX);
+        hist[v[i].score]++;
+    }
+    int32_t cut = SCORE_MAX;
+    size_t above = 0;
+    while (above + hist[cut] < k)
+        above += hist[cut--];
+    size_t at_cut = k - above;
     const model_pin *pins = c->m->pins + c->pin_first[l];
     size_t n_pins = c->pin_first[l + 1] - c->pin_first[l];
     size_t kept = 0;
     for (size_t i = 0; i < got; i++) {
-        if (best_key(&v[i]) >= cut || pinned(pins, n_pins, v[i].partner))
+        int32_t sc = v[i].score;
+        bool best = sc > cut;
+        hist[sc] = 0;
+        if (sc == cut && at_cut > 0) {
+            best = true;
+            at_cut--;
+        }
+        if (best || pinned(pins, n_pins, v[i].partner))
             v[kept++] = v[i];
-        else if (v[i].score > *bound)
-            *bound = v[i].score;
+        else if (sc > *bound)
+            *bound = sc;
     }
     out->n = start + kept;
 }
@@ -1161,7 +1147,7 @@ static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *o
     }
     reasons[l] = (int8_t)furthest;
     eligible[l] = (uint32_t)(out->n - start);
-    prune_learner(c, l, out, start, s->keys, &bound[l]);
+    prune_learner(c, l, out, start, s->hist, &bound[l]);
 done:
     return rc;
 }
