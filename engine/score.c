@@ -151,20 +151,40 @@ typedef struct pair_facts {
     double feedback;              /* the partner's scaled mean rating, -1 when none */
 } pair_facts;
 
+/* The features of one fact each: facts_score and the tables of score_terms
+   both come here, so the numbers agree to the bit. */
+static double feature_availability(int32_t overlap, int32_t session)
+{
+    int64_t twice = 2 * (int64_t)session;
+    return overlap >= twice ? 1.0 : (double)overlap / (double)twice;
+}
+
+static double feature_seniority(int32_t excess)
+{
+    return excess <= 0 ? 1.0 : excess >= 4 ? 0.0 : (double)(4 - excess) / 4.0;
+}
+
+static double feature_timezone(int32_t tz_diff)
+{
+    return tz_diff >= 720 ? 0.0 : (double)(720 - tz_diff) / 720.0;
+}
+
+/* a partner nobody has rated yet is taken as the middle of the scale */
+static double feature_feedback(double feedback) { return feedback >= 0 ? feedback : 0.5; }
+
+static int32_t round_score(double num, double den);
+
 /* The features of SPEC section 4, each a single division of exact integers
    (so it is the double nearest the true value), and the score. */
 static int32_t facts_score(const mm_config *cfg, const pair_facts *p, double f[FEATURE_COUNT])
 {
     f[FEATURE_SKILL] = p->skill_den > 0 ? (double)p->skill_num / (double)p->skill_den : 0.0;
-    int64_t twice = 2 * (int64_t)p->session;
-    f[FEATURE_AVAILABILITY] = p->overlap >= twice ? 1.0 : (double)p->overlap / (double)twice;
+    f[FEATURE_AVAILABILITY] = feature_availability(p->overlap, p->session);
     f[FEATURE_CROSS_DEPARTMENT] = p->cross_department ? 1.0 : 0.0;
-    int32_t excess = p->gap - p->ideal_gap;
-    f[FEATURE_SENIORITY] = excess <= 0 ? 1.0 : excess >= 4 ? 0.0 : (double)(4 - excess) / 4.0;
-    f[FEATURE_TIMEZONE] = p->tz_diff >= 720 ? 0.0 : (double)(720 - p->tz_diff) / 720.0;
+    f[FEATURE_SENIORITY] = feature_seniority(p->gap - p->ideal_gap);
+    f[FEATURE_TIMEZONE] = feature_timezone(p->tz_diff);
     f[FEATURE_PREFERENCE] = p->rank > 0 ? 1.0 / (double)p->rank : 0.0;
-    /* a partner nobody has rated yet is taken as the middle of the scale */
-    f[FEATURE_FEEDBACK] = p->feedback >= 0 ? p->feedback : 0.5;
+    f[FEATURE_FEEDBACK] = feature_feedback(p->feedback);
     return score_combine(cfg->weights, f);
 }
 
@@ -177,14 +197,10 @@ static int32_t facts_score(const mm_config *cfg, const pair_facts *p, double f[F
 #define SCORE_HALF_EPS 1e-9
 #define SCORE_MAX 1000
 
-int32_t score_combine(const double weights[FEATURE_COUNT], const double f[FEATURE_COUNT])
+/* round(1000 * num / den) as score_combine states it. */
+static int32_t round_score(double num, double den)
 {
     int32_t score = 0;
-    double num = 0.0, den = 0.0;
-    for (int k = 0; k < FEATURE_COUNT; k++) {
-        num += weights[k] * f[k];
-        den += weights[k];
-    }
     if (!(den > 0.0))
         goto done;
     double x = 1000.0 * num / den;
@@ -192,6 +208,73 @@ int32_t score_combine(const double weights[FEATURE_COUNT], const double f[FEATUR
     score = !(x > 0.0) ? 0 : x >= 1000.0 ? SCORE_MAX : (int32_t)(x + (0.5 + SCORE_HALF_EPS));
 done:
     return score;
+}
+
+int32_t score_combine(const double weights[FEATURE_COUNT], const double f[FEATURE_COUNT])
+{
+    double num = 0.0, den = 0.0;
+    for (int k = 0; k < FEATURE_COUNT; k++) {
+        num += weights[k] * f[k];
+        den += weights[k];
+    }
+    return round_score(num, den);
+}
+
+/*
+ * The weighted features of a track as tables of their products w * f,
+ * each the very product score_combine forms, so that a pair's score is
+ * the same sum in the same order without its divisions.
+ */
+#define AVAIL_TABLE_MAX 2880 /* overlaps tabled at most (2 * session_minutes <= 1440) */
+typedef struct score_terms {
+    double w[FEATURE_COUNT];
+    double den;                        /* the sum of the weights, in score_combine's order */
+    double avail[AVAIL_TABLE_MAX + 1]; /* by overlap, up to twice the session */
+    int32_t twice, n_avail;            /* 2 * session; entries in avail */
+    double cross[2];
+    double seniority[5];               /* by excess gap clamped to 0 .. 4 */
+    double timezone[721];              /* by tz_diff clamped to 720 */
+} score_terms;
+
+static void terms_init(score_terms *t, const mm_config *cfg, int32_t session)
+{
+    const double *w = cfg->weights;
+    memcpy(t->w, w, sizeof t->w);
+    t->den = 0.0;
+    for (int k = 0; k < FEATURE_COUNT; k++)
+        t->den += w[k];
+    int64_t twice = 2 * (int64_t)session;
+    t->twice = twice < INT32_MAX ? (int32_t)twice : INT32_MAX;
+    t->n_avail = twice <= AVAIL_TABLE_MAX ? (int32_t)twice + 1 : 0;
+    for (int32_t o = 0; o < t->n_avail; o++)
+        t->avail[o] = w[FEATURE_AVAILABILITY] * feature_availability(o, session);
+    t->cross[0] = w[FEATURE_CROSS_DEPARTMENT] * 0.0;
+    t->cross[1] = w[FEATURE_CROSS_DEPARTMENT] * 1.0;
+    for (int32_t e = 0; e < 5; e++)
+        t->seniority[e] = w[FEATURE_SENIORITY] * feature_seniority(e);
+    for (int32_t d = 0; d <= 720; d++)
+        t->timezone[d] = w[FEATURE_TIMEZONE] * feature_timezone(d);
+}
+
+/* facts_score's score of the facts, from the tables; fb_term is
+   w[FEATURE_FEEDBACK] * feature_feedback(the partner's feedback). */
+static int32_t terms_score(const score_terms *t, const pair_facts *p, double fb_term)
+{
+    double num = 0.0;
+    num += t->w[FEATURE_SKILL] *
+           (p->skill_den > 0 ? (double)p->skill_num / (double)p->skill_den : 0.0);
+    int32_t o = p->overlap < t->twice ? p->overlap : t->twice;
+    num += o >= 0 && o < t->n_avail
+               ? t->avail[o]
+               : t->w[FEATURE_AVAILABILITY] * feature_availability(p->overlap, p->session);
+    num += t->cross[p->cross_department];
+    int32_t excess = p->gap - p->ideal_gap;
+    num += t->seniority[excess <= 0 ? 0 : excess >= 4 ? 4 : excess];
+    num += p->tz_diff >= 0 ? t->timezone[p->tz_diff < 720 ? p->tz_diff : 720]
+                           : t->w[FEATURE_TIMEZONE] * feature_timezone(p->tz_diff);
+    num += t->w[FEATURE_PREFERENCE] * (p->rank > 0 ? 1.0 / (double)p->rank : 0.0);
+    num += fb_term;
+    return round_score(num, t->den);
 }
 
 /* Lowest rank L gave M in L's slice of preferences (sorted by rank), 0 when none. */
@@ -525,7 +608,8 @@ typedef struct score_ctx {
     partner_rec *partner; /* by number */
     int32_t *p_iv;        /* the weeks longer than REC_IV intervals, start, end, ... */
     partner_pre *pre;     /* by number: what the quick test reads */
-    double *p_feedback;   /* by number: the partner's feedback, -1 when none */
+    double *p_fb_term;    /* by number: w[FEATURE_FEEDBACK] times the partner's feedback */
+    score_terms *terms;
     size_t n_partners;
     size_t *idx_first;  /* n_skills * 5 + 1: bucket s*5 + (5 - level), level 5..1 */
     int32_t *idx_part;  /* partner numbers, ascending within a bucket */
@@ -548,7 +632,8 @@ static void ctx_free(score_ctx *c)
     free(c->partner);
     free(c->p_iv);
     free(c->pre);
-    free(c->p_feedback);
+    free(c->p_fb_term);
+    free(c->terms);
     free(c->idx_first);
     free(c->idx_part);
     free(c->pin_first);
@@ -659,10 +744,10 @@ static int ctx_index(score_ctx *c)
     c->partner = aligned_alloc(64, (np ? np : 1) * sizeof *c->partner);
     c->p_iv = n_iv < UINT32_MAX ? malloc((n_iv ? n_iv : 1) * 2 * sizeof *c->p_iv) : NULL;
     c->pre = aligned_alloc(64, (np ? np : 1) * sizeof *c->pre);
-    c->p_feedback = malloc((np ? np : 1) * sizeof *c->p_feedback);
+    c->p_fb_term = malloc((np ? np : 1) * sizeof *c->p_fb_term);
     c->idx_first = calloc(buckets + 2, sizeof *c->idx_first);
     c->idx_part = malloc((m->n_skill_rows ? m->n_skill_rows : 1) * sizeof *c->idx_part);
-    if (!c->partner || !c->p_iv || !c->pre || !c->p_feedback || !c->idx_first || !c->idx_part)
+    if (!c->partner || !c->p_iv || !c->pre || !c->p_fb_term || !c->idx_first || !c->idx_part)
         goto done;
     n_iv = 0;
     for (size_t e = 0; e < c->n; e++) {
@@ -683,7 +768,9 @@ static int ctx_index(score_ctx *c)
         slot_mask(iv, ni, pre->slots);
         pre->emp = r->emp;
         pre->grade = r->grade;
-        c->p_feedback[c->n_partners - 1] = m->partner_feedback ? m->partner_feedback[e] : -1.0;
+        c->p_fb_term[c->n_partners - 1] =
+            c->cfg->weights[FEATURE_FEEDBACK] *
+            feature_feedback(m->partner_feedback ? m->partner_feedback[e] : -1.0);
         r->n_iv = (uint32_t)ni;
         r->iv_first = (uint32_t)n_iv;
         memset(r->iv, 0, sizeof r->iv);
@@ -757,8 +844,10 @@ static int ctx_build(const mm_model *m, const mm_config *cfg, const tz_week *wee
     }
     /* pins are sorted by track, then learner */
     c->pin_first = malloc((n + 1) * sizeof *c->pin_first);
-    if (!c->pin_first)
+    c->terms = malloc(sizeof *c->terms);
+    if (!c->pin_first || !c->terms)
         goto done;
+    terms_init(c->terms, cfg, c->tp.session);
     k = 0;
     while (k < m->n_pins && m->pins[k].track < track)
         k++;
@@ -1128,9 +1217,7 @@ static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *o
         f.ideal_gap = c->cfg->mentoring.ideal_max_grade_gap;
         f.tz_diff = abs_diff(c->offset[l], pr->offset);
         f.rank = rank_in(prefs, n_prefs, pr->emp);
-        f.feedback = c->p_feedback[q];
-        double features[FEATURE_COUNT];
-        *put++ = (candidate){l, pr->emp, facts_score(c->cfg, &f, features), overlap};
+        *put++ = (candidate){l, pr->emp, terms_score(c->terms, &f, c->p_fb_term[q]), overlap};
     }
     out->n = (size_t)(put - out->c);
     /* A pair the quick test turned away breaks one of the rules up to the
