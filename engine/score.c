@@ -520,13 +520,16 @@ done:
     return rc;
 }
 
-/* What a visit reads of a partner, in one cache line: the record holds
-   the first levels of the manager chain and, for most people, the whole
-   week. Records are in partner order, the order a learner visits them in. */
+/* What the rules and the score read of a partner past the quick test
+   (partner_pre holds its employee index and grade), in one cache line: the
+   first levels of the manager chain, the weighted feedback and, for most
+   people, the whole week. Records are in partner order, the order a
+   learner visits them in. */
 #define REC_UP 2 /* manager levels kept in the record; deeper ones are in chain */
 #define REC_IV 4 /* intervals kept in the record; longer weeks are in p_iv */
 typedef struct partner_rec {
-    int32_t emp, grade, dept, offset;
+    double fb_term;      /* w[FEATURE_FEEDBACK] times the partner's feedback feature */
+    int32_t dept, offset;
     int32_t up[REC_UP];  /* up[0] the manager, up[1] theirs; -1 past the top */
     uint32_t iv_first;   /* the week when n_iv > REC_IV: p_iv[2 * iv_first ...] */
     uint32_t n_iv;
@@ -608,7 +611,6 @@ typedef struct score_ctx {
     partner_rec *partner; /* by number */
     int32_t *p_iv;        /* the weeks longer than REC_IV intervals, start, end, ... */
     partner_pre *pre;     /* by number: what the quick test reads */
-    double *p_fb_term;    /* by number: w[FEATURE_FEEDBACK] times the partner's feedback */
     score_terms *terms;
     size_t n_partners;
     size_t *idx_first;  /* n_skills * 5 + 1: bucket s*5 + (5 - level), level 5..1 */
@@ -632,7 +634,6 @@ static void ctx_free(score_ctx *c)
     free(c->partner);
     free(c->p_iv);
     free(c->pre);
-    free(c->p_fb_term);
     free(c->terms);
     free(c->idx_first);
     free(c->idx_part);
@@ -744,18 +745,15 @@ static int ctx_index(score_ctx *c)
     c->partner = aligned_alloc(64, (np ? np : 1) * sizeof *c->partner);
     c->p_iv = n_iv < UINT32_MAX ? malloc((n_iv ? n_iv : 1) * 2 * sizeof *c->p_iv) : NULL;
     c->pre = aligned_alloc(64, (np ? np : 1) * sizeof *c->pre);
-    c->p_fb_term = malloc((np ? np : 1) * sizeof *c->p_fb_term);
     c->idx_first = calloc(buckets + 2, sizeof *c->idx_first);
     c->idx_part = malloc((m->n_skill_rows ? m->n_skill_rows : 1) * sizeof *c->idx_part);
-    if (!c->partner || !c->p_iv || !c->pre || !c->p_fb_term || !c->idx_first || !c->idx_part)
+    if (!c->partner || !c->p_iv || !c->pre || !c->idx_first || !c->idx_part)
         goto done;
     n_iv = 0;
     for (size_t e = 0; e < c->n; e++) {
         if (!is_partner(&m->emps[e], &c->tp))
             continue;
         partner_rec *r = &c->partner[c->n_partners++];
-        r->emp = (int32_t)e;
-        r->grade = c->grade[e];
         r->dept = c->dept[e];
         r->offset = c->offset[e];
         int32_t up = c->manager[e];
@@ -766,11 +764,10 @@ static int ctx_index(score_ctx *c)
         const int32_t *iv = tz_week_intervals(c->week, (int32_t)e, &ni);
         partner_pre *pre = &c->pre[c->n_partners - 1];
         slot_mask(iv, ni, pre->slots);
-        pre->emp = r->emp;
-        pre->grade = r->grade;
-        c->p_fb_term[c->n_partners - 1] =
-            c->cfg->weights[FEATURE_FEEDBACK] *
-            feature_feedback(m->partner_feedback ? m->partner_feedback[e] : -1.0);
+        pre->emp = (int32_t)e;
+        pre->grade = c->grade[e];
+        r->fb_term = c->cfg->weights[FEATURE_FEEDBACK] *
+                     feature_feedback(m->partner_feedback ? m->partner_feedback[e] : -1.0);
         r->n_iv = (uint32_t)ni;
         r->iv_first = (uint32_t)n_iv;
         memset(r->iv, 0, sizeof r->iv);
@@ -783,7 +780,7 @@ static int ctx_index(score_ctx *c)
     }
     for (int pass = 0; pass < 2; pass++) {
         for (size_t k = 0; k < c->n_partners; k++) {
-            int32_t e = c->partner[k].emp;
+            int32_t e = c->pre[k].emp;
             const model_skill_row *s = model_emp_skills(m, e);
             for (uint32_t j = 0; j < m->emps[e].skill_count; j++) {
                 int32_t lv = clamp_level(s[j].s.level);
@@ -866,10 +863,9 @@ done:
     return rc;
 }
 
-static bool ctx_excluded(const score_ctx *c, int32_t l, const partner_rec *pr)
+static bool ctx_excluded(const score_ctx *c, int32_t l, int32_t p, const partner_rec *pr)
 {
     const mm_config *cfg = c->cfg;
-    int32_t p = pr->emp;
     bool excluded = false;
     size_t w = (size_t)c->chain_w;
     for (size_t k = 0; k < w && !excluded; k++) {
@@ -1017,16 +1013,16 @@ typedef struct pair_view {
     size_t n_met;
 } pair_view;
 
-static int pair_rule(const score_ctx *c, const pair_view *v, const partner_rec *pr,
-                     int32_t *overlap)
+static int pair_rule(const score_ctx *c, const pair_view *v, const partner_pre *pre,
+                     const partner_rec *pr, int32_t *overlap)
 {
     int r = REASON_ELIGIBLE;
     *overlap = 0;
-    if (pr->grade - v->grade < c->tp.min_gap)
+    if (pre->grade - v->grade < c->tp.min_gap)
         r = REASON_GRADE_GAP;
-    else if (ctx_excluded(c, v->l, pr))
+    else if (ctx_excluded(c, v->l, pre->emp, pr))
         r = REASON_EXCLUDED;
-    else if (contains(v->met, v->n_met, pr->emp))
+    else if (contains(v->met, v->n_met, pre->emp))
         r = REASON_REPEAT_COOLDOWN;
     else if ((*overlap = overlap_by_prefix(
                   pr->n_iv <= REC_IV ? pr->iv : c->p_iv + 2 * (size_t)pr->iv_first, pr->n_iv,
@@ -1197,12 +1193,15 @@ static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *o
         goto done;
     candidate *put = out->c + out->n;
     for (size_t i = 0; i < n_pass; i++) {
-        if (i + PREFETCH_AHEAD < n_pass)
+        if (i + PREFETCH_AHEAD < n_pass) {
             __builtin_prefetch(&c->partner[s->pass[i + PREFETCH_AHEAD]]);
+            __builtin_prefetch(&s->acc[s->pass[i + PREFETCH_AHEAD]]);
+        }
         size_t q = s->pass[i];
+        const partner_pre *pre = &c->pre[q];
         const partner_rec *pr = &c->partner[q];
         int32_t overlap;
-        int r = pair_rule(c, &v, pr, &overlap);
+        int r = pair_rule(c, &v, pre, pr, &overlap);
         if (r > furthest)
             furthest = r;
         if (r != REASON_ELIGIBLE)
@@ -1213,11 +1212,11 @@ static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *o
         f.overlap = overlap;
         f.session = c->tp.session;
         f.cross_department = c->dept[l] != pr->dept;
-        f.gap = pr->grade - grade;
+        f.gap = pre->grade - grade;
         f.ideal_gap = c->cfg->mentoring.ideal_max_grade_gap;
         f.tz_diff = abs_diff(c->offset[l], pr->offset);
-        f.rank = rank_in(prefs, n_prefs, pr->emp);
-        *put++ = (candidate){l, pr->emp, terms_score(c->terms, &f, c->p_fb_term[q]), overlap};
+        f.rank = rank_in(prefs, n_prefs, pre->emp);
+        *put++ = (candidate){l, pre->emp, terms_score(c->terms, &f, pr->fb_term), overlap};
     }
     out->n = (size_t)(put - out->c);
     /* A pair the quick test turned away breaks one of the rules up to the
@@ -1225,9 +1224,10 @@ static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *o
        then every covering pair is tried in full. */
     if (furthest < REASON_NO_AVAILABILITY_OVERLAP && n_pass < n_cover) {
         for (size_t i = 0; i < n_cover; i++) {
-            const partner_rec *pr = &c->partner[s->cover[i]];
+            const partner_pre *pre = &c->pre[s->cover[i]];
             int32_t overlap;
-            int r = pr->emp == l ? REASON_NO_PARTNER_COVERS_GOAL : pair_rule(c, &v, pr, &overlap);
+            int r = pre->emp == l ? REASON_NO_PARTNER_COVERS_GOAL
+                                  : pair_rule(c, &v, pre, &c->partner[s->cover[i]], &overlap);
             if (r > furthest)
                 furthest = r;
         }
