@@ -977,6 +977,7 @@ static int32_t overlap_by_prefix(const int32_t *iv, size_t n, const uint16_t *av
 typedef struct block_out {
     candidate *c;
     size_t n, cap;
+    size_t at; /* where the block goes in the output */
 } block_out;
 
 /* Room for more pairs after b->n. MM_OK or MM_ENOMEM. */
@@ -1321,21 +1322,28 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
         goto done;
 
     size_t total = 0;
-    for (size_t b = 0; b < n_blocks; b++)
+    for (size_t b = 0; b < n_blocks; b++) {
+        blocks[b].at = total;
         total += blocks[b].n;
+    }
     if (total > SIZE_MAX / sizeof *out->c)
         goto done;
     out->c = malloc((total ? total : 1) * sizeof *out->c);
     if (!out->c)
         goto done;
+    /* the blocks to their places in parallel; with every employee scored,
+       blocks hold disjoint learners and count their own pairs */
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
     for (size_t b = 0; b < n_blocks; b++) {
         if (blocks[b].n)
-            memcpy(out->c + out->n, blocks[b].c, blocks[b].n * sizeof *out->c);
-        out->n += blocks[b].n;
+            memcpy(out->c + blocks[b].at, blocks[b].c, blocks[b].n * sizeof *out->c);
+        for (size_t k = 0; !list && k < blocks[b].n; k++)
+            out->first[blocks[b].c[k].learner + 1]++;
         free(blocks[b].c);
         blocks[b].c = NULL;
     }
-    for (size_t k = 0; k < out->n; k++)
+    out->n = total;
+    for (size_t k = 0; list && k < out->n; k++)
         out->first[out->c[k].learner + 1]++;
     for (size_t e = 0; e < n; e++) {
         out->first[e + 1] += out->first[e];
