@@ -568,9 +568,12 @@ static void slot_mask(const int32_t *iv, size_t n, uint64_t slots[SLOT_WORDS])
             memset(slots, 0xff, SLOT_WORDS * sizeof *slots);
             break;
         }
-        for (int32_t q = (a - SLOT_BASE) / SLOT_MINUTES; q <= (b - 1 - SLOT_BASE) / SLOT_MINUTES;
-             q++)
-            slots[q >> 6] |= (uint64_t)1 << (q & 63);
+        /* bits q0 .. q1, a word at a time */
+        int32_t q0 = (a - SLOT_BASE) / SLOT_MINUTES, q1 = (b - 1 - SLOT_BASE) / SLOT_MINUTES;
+        for (int32_t w = q0 >> 6; w <= q1 >> 6; w++) {
+            int32_t lo = w == q0 >> 6 ? q0 & 63 : 0, hi = w == q1 >> 6 ? q1 & 63 : 63;
+            slots[w] |= (~(uint64_t)0 >> (63 - hi)) & (~(uint64_t)0 << lo);
+        }
     }
 }
 
