@@ -1010,7 +1010,6 @@ done:
  */
 typedef struct pair_view {
     int32_t l, grade;
-    size_t n_iv;
     int32_t span_lo, span_hi; /* the learner's first start and last end */
     const uint16_t *avail;    /* prefix_minutes of the learner's week */
     const int32_t *met;       /* sorted: whom the learner met (ctx met) */
@@ -1094,9 +1093,10 @@ static void prune_learner(const score_ctx *c, int32_t l, block_out *out, size_t 
  * track, the index buckets above the learner's level add the goal's
  * progress to every partner there (units, stamped with the call), and the buckets
  * at or above the cover threshold set the partner's bit. The bits are read
- * back in ascending order, which dedups the partners and sorts the pairs;
- * overlaps come from the prefix sums of the learner's week. MM_OK or
- * MM_ENOMEM.
+ * back in ascending order, which dedups the partners and sorts the pairs.
+ * The quick test (partner_pre: grade, half-hour slots) keeps those that may
+ * be eligible; the rules proper then run on them, with overlaps from the
+ * prefix sums of the learner's week. MM_OK or MM_ENOMEM.
  */
 POPCNT_CLONES
 static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *out,
@@ -1180,7 +1180,6 @@ static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *o
     pair_view v;
     v.l = l;
     v.grade = grade;
-    v.n_iv = n_iv;
     v.span_lo = n_iv ? iv[0] : 0;
     v.span_hi = n_iv ? iv[2 * n_iv - 1] : 0;
     if (n_iv)
