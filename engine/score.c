@@ -592,6 +592,7 @@ static void slot_mask(const int32_t *iv, size_t n, uint64_t slots[SLOT_WORDS])
 static int32_t slots_shared(const uint64_t *restrict a, const uint64_t *restrict b)
 {
     int32_t n = 0;
+#pragma GCC unroll 8
     for (int k = 0; k < SLOT_WORDS; k++)
         n += __builtin_popcountll(a[k] & b[k]);
     return n;
@@ -1167,14 +1168,15 @@ static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *o
     size_t n_iv;
     const int32_t *iv = tz_week_intervals(c->week, l, &n_iv);
     slot_mask(iv, n_iv, s->slots);
-    int32_t grade = c->grade[l];
+    int32_t grade = c->grade[l], min_gap = c->tp.min_gap, need = c->need_slots;
     for (size_t i = 0; i < n_cover; i++) {
         if (i + PREFETCH_AHEAD < n_cover)
             __builtin_prefetch(&c->pre[s->cover[i + PREFETCH_AHEAD]]);
         const partner_pre *pre = &c->pre[s->cover[i]];
         s->pass[n_pass] = s->cover[i];
-        n_pass += pre->emp != l && pre->grade - grade >= c->tp.min_gap &&
-                  slots_shared(s->slots, pre->slots) >= c->need_slots;
+        /* without branches: which way a pair goes is hard to predict */
+        n_pass += (size_t)((pre->emp != l) & (pre->grade - grade >= min_gap) &
+                           (slots_shared(s->slots, pre->slots) >= need));
     }
 
     pair_view v;
