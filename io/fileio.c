@@ -3,7 +3,9 @@
  */
 #include "fileio.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -76,50 +78,71 @@ int fileio_is_dir(const char *path)
     return S_ISDIR(st.st_mode) ? 1 : 0;
 }
 
-/* Writes len bytes to a new temporary file beside path, named in tmp
-   (PATH_MAX bytes), fsynced: MM_OK, MM_ECANTCREAT or MM_EIO (then removed). */
-static int write_temp(const char *path, const char *data, size_t len, char *tmp)
+/* Writes len bytes to fd: MM_OK or MM_EIO (errno set). */
+static int write_all(int fd, const char *data, size_t len)
 {
-    int rc = MM_OK;
-    int n = snprintf(tmp, PATH_MAX, "%s.tmp.XXXXXX", path);
-    if (n < 0 || n >= PATH_MAX)
-        return MM_ECANTCREAT;
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return MM_ECANTCREAT;
     size_t put = 0;
     while (put < len) {
         ssize_t w = write(fd, data + put, len - put);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            rc = MM_EIO;
-            goto done;
+            if (w == 0)
+                errno = EIO;
+            return MM_EIO;
         }
         put += (size_t)w;
     }
-    if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
-        rc = MM_EIO;
-done:
-    if (close(fd) != 0 && rc == MM_OK)
-        rc = MM_EIO;
-    if (rc != MM_OK) {
-        int saved = errno;
-        unlink(tmp);
-        errno = saved;
+    return MM_OK;
+}
+
+/* A new temporary file beside path, named in tmp (PATH_MAX bytes): its
+   descriptor, or -1 (errno set). */
+static int make_temp(const char *path, char *tmp)
+{
+    int n = snprintf(tmp, PATH_MAX, "%s.tmp.XXXXXX", path);
+    if (n < 0 || n >= PATH_MAX) {
+        errno = ENAMETOOLONG;
+        tmp[0] = '\0';
+        return -1;
     }
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        tmp[0] = '\0';
+    return fd;
+}
+
+/* Makes a temporary file's content durable and closes it: MM_OK or MM_EIO. */
+static int finish_temp(int fd)
+{
+    int rc = fchmod(fd, 0644) != 0 || fsync(fd) != 0 ? MM_EIO : MM_OK;
+    int saved = errno;
+    if (close(fd) != 0 && rc == MM_OK)
+        return MM_EIO;
+    errno = saved;
     return rc;
 }
 
 int fileio_write_atomic(const char *path, const char *data, size_t len)
 {
     char tmp[PATH_MAX];
-    int rc = write_temp(path, data, len, tmp);
-    if (rc == MM_OK && rename(tmp, path) != 0) {
+    int fd = make_temp(path, tmp);
+    if (fd < 0)
+        return MM_ECANTCREAT;
+    int rc = write_all(fd, data, len);
+    if (rc != MM_OK) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+    } else {
+        rc = finish_temp(fd);
+    }
+    if (rc == MM_OK && rename(tmp, path) != 0)
+        rc = MM_EIO;
+    if (rc != MM_OK) {
         int saved = errno;
         unlink(tmp);
         errno = saved;
-        rc = MM_EIO;
     }
     return rc;
 }
@@ -195,65 +218,285 @@ static int sync_dir(const char *dir)
     return rc;
 }
 
-int fileset_write(const char *dir, const file_set *set, mm_diag *diag)
+/* ---- streams -------------------------------------------------------------- */
+
+int ostream_open(ostream *os, const file_sink *sink, const char *name)
+{
+    memset(os, 0, sizeof *os);
+    os->sink = sink;
+    if (!(os->buf = malloc(OSTREAM_BUFFER)))
+        return os->rc = MM_ENOMEM;
+    os->cap = OSTREAM_BUFFER;
+    if ((os->rc = sink->open(sink->ctx, name)) == MM_OK)
+        os->opened = 1;
+    return os->rc;
+}
+
+/* Hands the buffered bytes to the sink. */
+static void ostream_flush(ostream *os)
+{
+    if (os->rc == MM_OK && os->len)
+        os->rc = os->sink->write(os->sink->ctx, os->buf, os->len);
+    os->len = 0;
+}
+
+void ostream_write_slow(ostream *os, const char *data, size_t len)
+{
+    if (os->rc != MM_OK)
+        return;
+    ostream_flush(os);
+    if (os->rc != MM_OK)
+        return;
+    if (len >= os->cap)
+        os->rc = os->sink->write(os->sink->ctx, data, len);
+    else
+        memcpy(os->buf, data, os->len = len);
+}
+
+int ostream_close(ostream *os, int ok)
+{
+    ostream_flush(os);
+    int rc = os->rc;
+    if (os->opened) {
+        int c = os->sink->close(os->sink->ctx, ok && rc == MM_OK);
+        if (rc == MM_OK)
+            rc = c;
+    }
+    free(os->buf);
+    memset(os, 0, sizeof *os);
+    return rc;
+}
+
+/* ---- a sink into a file set ---------------------------------------------- */
+
+static int set_open(void *ctx, const char *name)
+{
+    fileset_sink *fs = ctx;
+    fs->len = 0;
+    fs->cap = 256;
+    if (!(fs->data = malloc(fs->cap)))
+        return MM_ENOMEM;
+    if (!(fs->name = strdup(name))) {
+        free(fs->data);
+        fs->data = NULL;
+        return MM_ENOMEM;
+    }
+    fs->data[0] = '\0';
+    return MM_OK;
+}
+
+static int set_write(void *ctx, const char *data, size_t len)
+{
+    fileset_sink *fs = ctx;
+    if (len >= fs->cap - fs->len) {
+        size_t cap = fs->cap;
+        while (len >= cap - fs->len) {
+            if (cap > SIZE_MAX / 2)
+                return MM_ENOMEM;
+            cap *= 2;
+        }
+        char *p = realloc(fs->data, cap);
+        if (!p)
+            return MM_ENOMEM;
+        fs->data = p;
+        fs->cap = cap;
+    }
+    memcpy(fs->data + fs->len, data, len);
+    fs->len += len;
+    fs->data[fs->len] = '\0';
+    return MM_OK;
+}
+
+static int set_close(void *ctx, int ok)
+{
+    fileset_sink *fs = ctx;
+    int rc = MM_OK;
+    if (ok)
+        rc = fileset_add(fs->set, fs->name, fs->data, fs->len); /* takes data */
+    else
+        free(fs->data);
+    free(fs->name);
+    fs->name = fs->data = NULL;
+    return rc;
+}
+
+void fileset_sink_init(fileset_sink *fs, file_set *set)
+{
+    memset(fs, 0, sizeof *fs);
+    fs->set = set;
+    fs->sink = (file_sink){set_open, set_write, set_close, fs};
+}
+
+/* ---- the output folder ---------------------------------------------------- */
+
+static int dir_open(void *ctx, const char *name)
+{
+    outdir *od = ctx;
+    char path[PATH_MAX];
+    if (!od->made) {
+        if (fileio_mkdirs(od->dir) != MM_OK)
+            return mm_diag_error(od->diag, MM_ECANTCREAT, od->dir, 0, 0,
+                                 "cannot create the output folder: %s", strerror(errno));
+        od->made = 1;
+    }
+    int n = snprintf(path, sizeof path, "%s/%s", od->dir, name);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return mm_diag_error(od->diag, MM_ECANTCREAT, od->dir, 0, 0, "output path too long");
+    if (od->n == od->cap) {
+        size_t cap = od->cap ? od->cap * 2 : 8;
+        struct outdir_file *f = realloc(od->files, cap * sizeof *f);
+        if (!f)
+            return mm_diag_error(od->diag, MM_ENOMEM, od->dir, 0, 0, "out of memory");
+        od->files = f;
+        od->cap = cap;
+    }
+    struct outdir_file *f = &od->files[od->n];
+    if (!(f->name = strdup(name)))
+        return mm_diag_error(od->diag, MM_ENOMEM, od->dir, 0, 0, "out of memory");
+    od->written = od->kicked = 0;
+    if ((od->fd = make_temp(path, f->tmp)) < 0) {
+        free(f->name);
+        return mm_diag_error(od->diag, MM_ECANTCREAT, path, 0, 0, "cannot write: %s",
+                             strerror(errno));
+    }
+    od->n++;
+    return MM_OK;
+}
+
+/* The final path of the file being written, for messages. */
+static const char *dir_path(const outdir *od, char *path)
+{
+    snprintf(path, PATH_MAX, "%s/%s", od->dir, od->files[od->n - 1].name);
+    return path;
+}
+
+/* Bytes written between two starts of writeback. */
+#define KICK_BYTES (8ull << 20)
+
+static int dir_write(void *ctx, const char *data, size_t len)
+{
+    outdir *od = ctx;
+    char path[PATH_MAX];
+    if (write_all(od->fd, data, len) != MM_OK)
+        return mm_diag_error(od->diag, MM_EIO, dir_path(od, path), 0, 0, "cannot write: %s",
+                             strerror(errno));
+    od->written += len;
+    if (od->written - od->kicked >= KICK_BYTES) {
+        /* POSIX_FADV_DONTNEED starts the writeback of the dirty range
+           (Linux: without waiting), so that the fsync at the close finds
+           little left to wait for; only advice, its failure changes nothing */
+        (void)posix_fadvise(od->fd, (off_t)od->kicked, (off_t)(od->written - od->kicked),
+                            POSIX_FADV_DONTNEED);
+        od->kicked = od->written;
+    }
+    return MM_OK;
+}
+
+static int dir_close(void *ctx, int ok)
+{
+    outdir *od = ctx;
+    char path[PATH_MAX];
+    int fd = od->fd;
+    od->fd = -1;
+    if (!ok) {
+        close(fd);
+        return MM_OK;
+    }
+    if (finish_temp(fd) != MM_OK)
+        return mm_diag_error(od->diag, MM_EIO, dir_path(od, path), 0, 0, "cannot write: %s",
+                             strerror(errno));
+    return MM_OK;
+}
+
+void outdir_begin(outdir *od, const char *dir, mm_diag *diag)
+{
+    memset(od, 0, sizeof *od);
+    od->dir = dir;
+    od->diag = diag;
+    od->fd = -1;
+    od->sink = (file_sink){dir_open, dir_write, dir_close, od};
+}
+
+void outdir_abort(outdir *od)
+{
+    if (od->fd >= 0)
+        close(od->fd);
+    for (size_t i = 0; i < od->n; i++) {
+        if (od->files[i].tmp[0])
+            unlink(od->files[i].tmp);
+        free(od->files[i].name);
+    }
+    free(od->files);
+    od->files = NULL;
+    od->n = od->cap = 0;
+    od->fd = -1;
+}
+
+int outdir_commit(outdir *od)
 {
     char path[PATH_MAX];
-    char (*tmp)[PATH_MAX] = NULL;
-    size_t written = 0, report = set->n;
-    int rc = fileio_mkdirs(dir);
-    if (rc != MM_OK)
-        return mm_diag_error(diag, rc, dir, 0, 0, "cannot create the output folder: %s",
-                             strerror(errno));
-    if (set->n == 0)
-        return MM_OK;
-    if (!(tmp = calloc(set->n, sizeof *tmp)))
-        return mm_diag_error(diag, MM_ENOMEM, dir, 0, 0, "out of memory");
-    /* every file in full beside its old version first: a write that fails
-       (a full disk, a file size limit) leaves the old outputs as they were */
-    for (; written < set->n; written++) {
-        const struct file_set_entry *f = &set->files[written];
-        int n = snprintf(path, sizeof path, "%s/%s", dir, f->name);
-        if (n < 0 || (size_t)n >= sizeof path) {
-            rc = mm_diag_error(diag, MM_ECANTCREAT, dir, 0, 0, "output path too long");
-            goto done;
-        }
-        if ((rc = write_temp(path, f->data, f->len, tmp[written])) != MM_OK) {
-            mm_diag_error(diag, rc, path, 0, 0, "cannot write: %s", strerror(errno));
-            goto done;
-        }
-        if (strcmp(f->name, "report.json") == 0)
-            report = written;
-    }
-    /* then the renames. report.json goes first and comes back last: while
-       the others are replaced there is none, so a report.json beside them
-       always belongs to them (a crash in between leaves no report.json,
-       and `mentormatch report` writes the run again from the store) */
-    if (report < set->n) {
-        snprintf(path, sizeof path, "%s/report.json", dir);
-        if ((unlink(path) != 0 && errno != ENOENT) || sync_dir(dir) != MM_OK) {
-            rc = mm_diag_error(diag, MM_EIO, path, 0, 0, "cannot replace: %s", strerror(errno));
+    int rc = MM_OK;
+    size_t report = od->n;
+    assert(od->fd < 0);
+    if (od->n == 0)
+        goto done;
+    for (size_t i = 0; i < od->n; i++)
+        if (strcmp(od->files[i].name, "report.json") == 0)
+            report = i;
+    /* report.json goes first and comes back last: while the others are
+       replaced there is none, so a report.json beside them always belongs
+       to them (a crash in between leaves no report.json, and `mentormatch
+       report` writes the run again from the store) */
+    if (report < od->n) {
+        snprintf(path, sizeof path, "%s/report.json", od->dir);
+        if ((unlink(path) != 0 && errno != ENOENT) || sync_dir(od->dir) != MM_OK) {
+            rc = mm_diag_error(od->diag, MM_EIO, path, 0, 0, "cannot replace: %s",
+                               strerror(errno));
             goto done;
         }
     }
     for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < set->n; i++) {
+        for (size_t i = 0; i < od->n; i++) {
             if ((i == report) != (pass == 1))
                 continue;
-            snprintf(path, sizeof path, "%s/%s", dir, set->files[i].name);
-            if (rename(tmp[i], path) != 0) {
-                rc = mm_diag_error(diag, MM_EIO, path, 0, 0, "cannot write: %s",
+            snprintf(path, sizeof path, "%s/%s", od->dir, od->files[i].name);
+            if (rename(od->files[i].tmp, path) != 0) {
+                rc = mm_diag_error(od->diag, MM_EIO, path, 0, 0, "cannot write: %s",
                                    strerror(errno));
                 goto done;
             }
-            tmp[i][0] = '\0';
+            od->files[i].tmp[0] = '\0';
         }
     }
-    if (sync_dir(dir) != MM_OK)
-        rc = mm_diag_error(diag, MM_EIO, dir, 0, 0, "cannot write: %s", strerror(errno));
+    if (sync_dir(od->dir) != MM_OK)
+        rc = mm_diag_error(od->diag, MM_EIO, od->dir, 0, 0, "cannot write: %s", strerror(errno));
 done:
-    for (size_t i = 0; i < written; i++)
-        if (tmp[i][0])
-            unlink(tmp[i]);
-    free(tmp);
+    outdir_abort(od);
     return rc;
+}
+
+int fileset_write(const char *dir, const file_set *set, mm_diag *diag)
+{
+    outdir od;
+    int rc = fileio_mkdirs(dir);
+    if (rc != MM_OK)
+        return mm_diag_error(diag, rc, dir, 0, 0, "cannot create the output folder: %s",
+                             strerror(errno));
+    outdir_begin(&od, dir, diag);
+    /* every file in full beside its old version first: a write that fails
+       (a full disk, a file size limit) leaves the old outputs as they were */
+    for (size_t i = 0; i < set->n && rc == MM_OK; i++) {
+        const struct file_set_entry *f = &set->files[i];
+        if ((rc = od.sink.open(&od, f->name)) != MM_OK)
+            break;
+        rc = od.sink.write(&od, f->data, f->len);
+        int c = od.sink.close(&od, rc == MM_OK);
+        if (rc == MM_OK)
+            rc = c;
+    }
+    if (rc != MM_OK) {
+        outdir_abort(&od);
+        return rc;
+    }
+    return outdir_commit(&od);
 }

@@ -4,7 +4,9 @@
 #ifndef MM_FILEIO_H
 #define MM_FILEIO_H
 
+#include <limits.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "mentormatch.h"
 
@@ -40,6 +42,108 @@ int fileset_add(file_set *set, const char *name, char *data, size_t len);
 /* The data of the named file, NULL when absent. */
 const struct file_set_entry *fileset_find(const file_set *set, const char *name);
 void fileset_free(file_set *set);
+
+/* ---- files written as they are produced --------------------------------- */
+
+/*
+ * A receiver of named files, each given in pieces: open(name), then write
+ * for each piece in order, then close. close is called once for every open
+ * that succeeded, with ok false when the file is abandoned (a failure while
+ * it was written): the receiver then drops what it holds of that file. Each
+ * returns MM_OK or a code (MM_ENOMEM, MM_EIO, ...).
+ */
+typedef struct file_sink {
+    int (*open)(void *ctx, const char *name);
+    int (*write)(void *ctx, const char *data, size_t len);
+    int (*close)(void *ctx, int ok);
+    void *ctx;
+} file_sink;
+
+/*
+ * One file written into a sink through a buffer, so that the producer may
+ * put a few bytes at a time. The first failure sticks in rc: later puts do
+ * nothing, and ostream_close returns it.
+ */
+typedef struct ostream {
+    const file_sink *sink;
+    char *buf;
+    size_t len, cap;
+    int rc;
+    int opened; /* sink->open succeeded: sink->close is owed */
+} ostream;
+
+#define OSTREAM_BUFFER ((size_t)1 << 20)
+
+/* Opens name in sink with a buffer of OSTREAM_BUFFER bytes; on failure
+   os->rc holds the code (and ostream_close still has to be called). */
+int ostream_open(ostream *os, const file_sink *sink, const char *name);
+/* Ends the file: the rest of the buffer, then sink->close (ok when no put
+   failed and ok is set). Returns os->rc or the close's code. */
+int ostream_close(ostream *os, int ok);
+/* ostream_write's path when the buffer is full (or the piece large). */
+void ostream_write_slow(ostream *os, const char *data, size_t len);
+
+static inline void ostream_write(ostream *os, const char *data, size_t len)
+{
+    if (len <= os->cap - os->len) {
+        memcpy(os->buf + os->len, data, len);
+        os->len += len;
+    } else {
+        ostream_write_slow(os, data, len);
+    }
+}
+
+static inline void ostream_puts(ostream *os, const char *s)
+{
+    ostream_write(os, s, strlen(s));
+}
+
+static inline void ostream_putc(ostream *os, char c)
+{
+    if (os->len < os->cap)
+        os->buf[os->len++] = c;
+    else
+        ostream_write_slow(os, &c, 1);
+}
+
+/* A sink that collects the files into set (it owns nothing of set). */
+typedef struct fileset_sink {
+    file_sink sink;
+    file_set *set;
+    char *name, *data;
+    size_t len, cap;
+} fileset_sink;
+
+void fileset_sink_init(fileset_sink *fs, file_set *set);
+
+/*
+ * The output folder, written as the files come: each into a temporary file
+ * beside its final name (open creates it, and the folder when missing;
+ * write appends, and starts the disk writes every few megabytes so that
+ * they go on while the rest is produced; close fsyncs it), and
+ * outdir_commit renames them all as fileset_write does. A failure is
+ * recorded in diag with its path.
+ * Usage: outdir_begin, the files through od->sink, then outdir_commit, or
+ * outdir_abort, which removes the temporary files (either frees all).
+ */
+typedef struct outdir {
+    file_sink sink;
+    const char *dir;
+    mm_diag *diag;
+    struct outdir_file {
+        char *name;
+        char tmp[PATH_MAX];
+    } *files;
+    size_t n, cap;
+    int fd;   /* the file being written, or -1 */
+    int made; /* the folder exists */
+    unsigned long long written, kicked; /* bytes of it written, handed to writeback */
+} outdir;
+
+void outdir_begin(outdir *od, const char *dir, mm_diag *diag);
+/* The renames (report.json removed first, renamed last): MM_OK or MM_EIO. */
+int outdir_commit(outdir *od);
+void outdir_abort(outdir *od);
 
 /* Writes every file of set into the folder dir (created when missing): each
    in full to a temporary file first, so that a failed write leaves every old
