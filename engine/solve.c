@@ -925,12 +925,21 @@ static void set_objective(solver *s, crit c)
             set_obj(s, s->ycol[e], y_cost(c));
 }
 
-/* glp_simplex, primal, silent, warm; a basis GLPK rejects is replaced once by the standard one. */
+/*
+ * glp_simplex, primal, silent, warm; a basis GLPK rejects is replaced once
+ * by the standard one. Certifying a given basis (all_active: the network
+ * simplex's tree, optimal for every stage), GLPK first only evaluates it:
+ * glp_warm_up factorizes it, computes the basic solution and its duals and
+ * finds their status, which is what glp_simplex does before and after its
+ * pivots; the simplex runs only when that status is not optimal.
+ */
 static int run_simplex(solver *s)
 {
     int rc = MM_OK, ret;
     glp_smcp parm;
 
+    if (s->all_active && glp_warm_up(s->lp) == 0 && glp_get_status(s->lp) == GLP_OPT)
+        return MM_OK;
     glp_init_smcp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
     parm.meth = GLP_PRIMAL;
