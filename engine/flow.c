@@ -359,7 +359,7 @@ size_t flow_uncertified(const flow_net *f, int32_t *out)
             continue;
         }
         ns_pot limit = -((ns_pot)f->w_ses + (ns_pot)f->w_score * b);
-        if (f->ns.pi[f->lnode[e]] > limit)
+        if (ns_potential(&f->ns, f->lnode[e]) > limit)
             out[k++] = (int32_t)e;
     }
     return k;
@@ -486,14 +486,14 @@ static int price_pass(flow_net *f, const int32_t *open, size_t n_open, int32_t *
         int32_t l = open[i];
         if (!f->lnode[l] || f->lpins[l] >= p->learner_cap[l])
             continue; /* no node (no capacity), or the pins fill it */
-        const ns_pot pi_l = f->ns.pi[f->lnode[l]];
+        const ns_pot pi_l = ns_potential(&f->ns, f->lnode[l]);
         size_t end = (size_t)f->pool_first[l] + f->pool_len[l];
         for (size_t k = (size_t)f->pool_first[l]; k < end && rc == MM_OK; k++) {
             const candidate *c = &f->pool[k];
             if (f->pool_in[k])
                 continue;
             ns_pot rcost = -((ns_pot)f->w_ses + (ns_pot)f->w_score * c->score) +
-                           f->ns.pi[f->pnode[c->partner]] - pi_l;
+                           ns_potential(&f->ns, f->pnode[c->partner]) - pi_l;
             if (rcost < 0) {
                 rc = add_priced(f, k);
                 ++*added;

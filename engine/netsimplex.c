@@ -51,10 +51,11 @@ int ns_alloc(netsimplex *ns, int32_t n_nodes, size_t cap_arcs)
     ns->last_succ = xmalloc(n, sizeof *ns->last_succ);
     ns->up = xmalloc(n, sizeof *ns->up);
     ns->pi = xmalloc(n, sizeof *ns->pi);
+    ns->reach = calloc(n, sizeof *ns->reach);
     ns->dirty = xmalloc(6 * n + 6, sizeof *ns->dirty);
     if (!ns->src || !ns->dst || !ns->lo || !ns->hi || !ns->flow || !ns->cost || !ns->state ||
         !ns->pred || !ns->parent || !ns->thread || !ns->rev_thread || !ns->succ_num ||
-        !ns->last_succ || !ns->up || !ns->pi || !ns->dirty) {
+        !ns->last_succ || !ns->up || !ns->pi || !ns->reach || !ns->dirty) {
         ns_free(ns);
         return MM_ENOMEM;
     }
@@ -66,7 +67,8 @@ void ns_free(netsimplex *ns)
     free(ns->src), free(ns->dst), free(ns->lo), free(ns->hi), free(ns->flow);
     free(ns->cost), free(ns->state);
     free(ns->pred), free(ns->parent), free(ns->thread), free(ns->rev_thread);
-    free(ns->succ_num), free(ns->last_succ), free(ns->up), free(ns->pi), free(ns->dirty);
+    free(ns->succ_num), free(ns->last_succ), free(ns->up), free(ns->dirty);
+    free(ns->pi), free(ns->pi_wide), free(ns->reach);
     memset(ns, 0, sizeof *ns);
 }
 
@@ -95,13 +97,72 @@ int ns_reserve(netsimplex *ns, size_t cap_arcs)
     return MM_OK;
 }
 
+/* Narrow potentials while 3 root_reach + 2 reach_sum stays below this: a
+   tree path costs at most 2 root_reach + reach_sum, a reduced cost one arc
+   more, and the sums on the way stay within int64_t. */
+#define NARROW_LIMIT ((__int128)1 << 61)
+
+static int64_t magnitude(int64_t cost)
+{
+    return cost == INT64_MIN ? INT64_MAX : cost < 0 ? -cost : cost;
+}
+
+/* Whether the path bound, with an arc (src, dst, cost) more, allows narrow potentials. */
+static bool narrow_with(const netsimplex *ns, int32_t src, int32_t dst, int64_t cost)
+{
+    __int128 c = magnitude(cost), root = ns->root_reach, sum = ns->reach_sum;
+    if (src == 0 || dst == 0)
+        root = c > root ? c : root;
+    else
+        sum += (c > ns->reach[src] ? c - ns->reach[src] : 0) +
+               (c > ns->reach[dst] ? c - ns->reach[dst] : 0);
+    return 3 * root + 2 * sum < NARROW_LIMIT;
+}
+
+/* Counts arc (src, dst, cost) into the path bound. */
+static void note_reach(netsimplex *ns, int32_t src, int32_t dst, int64_t cost)
+{
+    int64_t c = magnitude(cost);
+    if (src == 0 || dst == 0) {
+        if (c > ns->root_reach)
+            ns->root_reach = c;
+        return;
+    }
+    int32_t ends[2] = {src, dst};
+    for (int i = 0; i < 2; i++) {
+        int32_t w = ends[i];
+        if (c > ns->reach[w]) {
+            /* saturates: beyond NARROW_LIMIT the value no longer matters */
+            __int128 sum = (__int128)ns->reach_sum + (c - ns->reach[w]);
+            ns->reach_sum = sum > INT64_MAX / 2 ? INT64_MAX / 2 : (int64_t)sum;
+            ns->reach[w] = c;
+        }
+    }
+}
+
+/* To 128-bit potentials (for good). MM_OK or MM_ENOMEM (ns unchanged). */
+static int widen(netsimplex *ns)
+{
+    size_t n = (size_t)(ns->n_nodes > 0 ? ns->n_nodes : 1);
+    if (!ns->pi_wide && !(ns->pi_wide = xmalloc(n, sizeof *ns->pi_wide)))
+        return MM_ENOMEM;
+    for (int32_t u = 0; u < ns->n_nodes; u++)
+        ns->pi_wide[u] = ns->pi[u];
+    ns->wide = true;
+    return MM_OK;
+}
+
 int ns_add_arc(netsimplex *ns, int32_t src, int32_t dst, int32_t lo, int32_t hi, int64_t cost)
 {
-    if (ns->n_arcs == ns->cap_arcs) {
-        int rc = ns_reserve(ns, ns->cap_arcs + ns->cap_arcs / 2 + 16);
-        if (rc != MM_OK)
-            return rc;
-    }
+    int rc;
+    if (ns->n_arcs == ns->cap_arcs &&
+        (rc = ns_reserve(ns, ns->cap_arcs + ns->cap_arcs / 2 + 16)) != MM_OK)
+        return rc;
+    /* started (ns->block set) with narrow potentials the arc would overflow */
+    if (ns->block && !ns->wide && !narrow_with(ns, src, dst, cost) && (rc = widen(ns)) != MM_OK)
+        return rc;
+    if (src >= 0 && src < ns->n_nodes && dst >= 0 && dst < ns->n_nodes)
+        note_reach(ns, src, dst, cost); /* ns_start refuses the others */
     size_t k = ns->n_arcs++;
     ns->src[k] = src;
     ns->dst[k] = dst;
@@ -115,7 +176,7 @@ int ns_add_arc(netsimplex *ns, int32_t src, int32_t dst, int32_t lo, int32_t hi,
 
 ns_pot ns_reduced_cost(const netsimplex *ns, size_t a)
 {
-    return (ns_pot)ns->cost[a] + ns->pi[ns->src[a]] - ns->pi[ns->dst[a]];
+    return (ns_pot)ns->cost[a] + ns_potential(ns, ns->src[a]) - ns_potential(ns, ns->dst[a]);
 }
 
 static int32_t other_end(const netsimplex *ns, int32_t a, int32_t u)
@@ -201,11 +262,31 @@ int ns_start(netsimplex *ns)
         ns->succ_num[ns->parent[order[i]]] += ns->succ_num[order[i]];
     for (int32_t u = 0; u < n; u++)
         ns->last_succ[u] = order[pos[u] + ns->succ_num[u] - 1];
-    ns->pi[0] = 0;
-    for (int32_t i = 1; i < n; i++) {
-        int32_t u = order[i], a = ns->pred[u];
-        ns->pi[u] = ns->up[u] ? ns->pi[ns->parent[u]] - ns->cost[a]
-                              : ns->pi[ns->parent[u]] + ns->cost[a];
+    /* potentials down the preorder: narrow when the path bound allows
+       (counted afresh: a caller may have filled the arcs itself) */
+    memset(ns->reach, 0, (size_t)n * sizeof *ns->reach);
+    ns->root_reach = ns->reach_sum = 0;
+    for (size_t a = 0; a < m; a++)
+        note_reach(ns, ns->src[a], ns->dst[a], ns->cost[a]);
+    ns->wide = 3 * (__int128)ns->root_reach + 2 * (__int128)ns->reach_sum >= NARROW_LIMIT;
+    if (ns->wide && !ns->pi_wide && !(ns->pi_wide = xmalloc((size_t)n, sizeof *ns->pi_wide))) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    if (ns->wide) {
+        ns->pi_wide[0] = 0;
+        for (int32_t i = 1; i < n; i++) {
+            int32_t u = order[i], a = ns->pred[u];
+            ns->pi_wide[u] = ns->up[u] ? ns->pi_wide[ns->parent[u]] - ns->cost[a]
+                                       : ns->pi_wide[ns->parent[u]] + ns->cost[a];
+        }
+    } else {
+        ns->pi[0] = 0;
+        for (int32_t i = 1; i < n; i++) {
+            int32_t u = order[i], a = ns->pred[u];
+            ns->pi[u] = ns->up[u] ? ns->pi[ns->parent[u]] - ns->cost[a]
+                                  : ns->pi[ns->parent[u]] + ns->cost[a];
+        }
     }
     /* states of the other arcs */
     for (size_t a = 0; a < m; a++) {
@@ -232,40 +313,52 @@ done:
 
 /* ---- one pivot ----------------------------------------------------------- */
 
-/* Block search: the most negative signed reduced cost of the first block that has one. */
+/*
+ * Block search: the most negative signed reduced cost of the first block
+ * that has one, from arc *next on; *next moves past the block searched.
+ * SIZE_MAX when no arc has one. The same loop for either width.
+ */
+#define SCAN_BLOCKS(POT, PI)                                                                      \
+    do {                                                                                          \
+        const POT *pi = (PI);                                                                     \
+        POT best = 0;                                                                             \
+        for (size_t k = 0; k < m; k++) {                                                          \
+            int8_t st = state[e];                                                                 \
+            if (st != 0) {                                                                        \
+                POT rc = (POT)cost[e] + pi[src[e]] - pi[dst[e]];                                  \
+                if (st < 0)                                                                       \
+                    rc = -rc;                                                                     \
+                if (rc < best) {                                                                  \
+                    best = rc;                                                                    \
+                    best_arc = e;                                                                 \
+                }                                                                                 \
+            }                                                                                     \
+            if (++e == m)                                                                         \
+                e = 0;                                                                            \
+            if (--left == 0) {                                                                    \
+                if (best_arc != SIZE_MAX)                                                         \
+                    break;                                                                        \
+                left = ns->block;                                                                 \
+            }                                                                                     \
+        }                                                                                         \
+    } while (0)
+
 static bool find_entering(netsimplex *ns)
 {
     size_t m = ns->n_arcs, e = ns->next_arc, left = ns->block;
     const int8_t *state = ns->state;
     const int32_t *src = ns->src, *dst = ns->dst;
     const int64_t *cost = ns->cost;
-    const ns_pot *pi = ns->pi;
-    ns_pot best = 0;
     size_t best_arc = SIZE_MAX;
 
     if (m == 0)
         return false;
     if (e >= m)
         e = 0;
-    for (size_t k = 0; k < m; k++) {
-        int8_t st = state[e];
-        if (st != 0) {
-            ns_pot rc = (ns_pot)cost[e] + pi[src[e]] - pi[dst[e]];
-            if (st < 0)
-                rc = -rc;
-            if (rc < best) {
-                best = rc;
-                best_arc = e;
-            }
-        }
-        if (++e == m)
-            e = 0;
-        if (--left == 0) {
-            if (best_arc != SIZE_MAX)
-                break;
-            left = ns->block;
-        }
-    }
+    if (ns->wide)
+        SCAN_BLOCKS(ns_pot, ns->pi_wide);
+    else
+        SCAN_BLOCKS(int64_t, ns->pi);
     if (best_arc == SIZE_MAX)
         return false;
     ns->in_arc = (int32_t)best_arc;
@@ -432,14 +525,21 @@ static void update_tree(netsimplex *ns)
         succ[u] -= size;
 }
 
+/* The subtree re-hung under v_in shifts by what makes the entering arc's reduced cost 0. */
 static void update_potentials(netsimplex *ns)
 {
     int32_t in = ns->in_arc, u_in = ns->u_in;
-    ns_pot sigma = ns->src[in] == u_in ? ns->pi[ns->v_in] - ns->cost[in] - ns->pi[u_in]
-                                       : ns->pi[ns->v_in] + ns->cost[in] - ns->pi[u_in];
     int32_t end = ns->thread[ns->last_succ[u_in]];
-    for (int32_t u = u_in; u != end; u = ns->thread[u])
-        ns->pi[u] += sigma;
+    ns_pot sigma = ns_potential(ns, ns->v_in) - ns_potential(ns, u_in) +
+                   (ns->src[in] == u_in ? -(ns_pot)ns->cost[in] : (ns_pot)ns->cost[in]);
+    if (ns->wide) {
+        for (int32_t u = u_in; u != end; u = ns->thread[u])
+            ns->pi_wide[u] += sigma;
+    } else {
+        int64_t step = (int64_t)sigma; /* within the path bound */
+        for (int32_t u = u_in; u != end; u = ns->thread[u])
+            ns->pi[u] += step;
+    }
 }
 
 int ns_run(netsimplex *ns)
@@ -489,7 +589,7 @@ void ns_snapshot_free(ns_snapshot *snap)
 {
     free(snap->flow), free(snap->pred), free(snap->parent), free(snap->thread);
     free(snap->rev_thread), free(snap->succ_num), free(snap->last_succ);
-    free(snap->state), free(snap->up), free(snap->pi);
+    free(snap->state), free(snap->up), free(snap->pi), free(snap->pi_wide);
     memset(snap, 0, sizeof *snap);
 }
 
@@ -507,9 +607,14 @@ int ns_save(const netsimplex *ns, ns_snapshot *snap)
     snap->succ_num = xmalloc(n, sizeof *snap->succ_num);
     snap->last_succ = xmalloc(n, sizeof *snap->last_succ);
     snap->up = xmalloc(n, sizeof *snap->up);
-    snap->pi = xmalloc(n, sizeof *snap->pi);
+    snap->wide = ns->wide;
+    if (ns->wide)
+        snap->pi_wide = xmalloc(n, sizeof *snap->pi_wide);
+    else
+        snap->pi = xmalloc(n, sizeof *snap->pi);
     if (!snap->flow || !snap->state || !snap->pred || !snap->parent || !snap->thread ||
-        !snap->rev_thread || !snap->succ_num || !snap->last_succ || !snap->up || !snap->pi) {
+        !snap->rev_thread || !snap->succ_num || !snap->last_succ || !snap->up ||
+        (!snap->pi && !snap->pi_wide)) {
         ns_snapshot_free(snap);
         return MM_ENOMEM;
     }
@@ -522,7 +627,10 @@ int ns_save(const netsimplex *ns, ns_snapshot *snap)
     memcpy(snap->succ_num, ns->succ_num, n * sizeof *snap->succ_num);
     memcpy(snap->last_succ, ns->last_succ, n * sizeof *snap->last_succ);
     memcpy(snap->up, ns->up, n * sizeof *snap->up);
-    memcpy(snap->pi, ns->pi, n * sizeof *snap->pi);
+    if (ns->wide)
+        memcpy(snap->pi_wide, ns->pi_wide, n * sizeof *snap->pi_wide);
+    else
+        memcpy(snap->pi, ns->pi, n * sizeof *snap->pi);
     return MM_OK;
 }
 
@@ -539,6 +647,13 @@ void ns_restore(netsimplex *ns, const ns_snapshot *snap)
     memcpy(ns->succ_num, snap->succ_num, n * sizeof *snap->succ_num);
     memcpy(ns->last_succ, snap->last_succ, n * sizeof *snap->last_succ);
     memcpy(ns->up, snap->up, n * sizeof *snap->up);
-    memcpy(ns->pi, snap->pi, n * sizeof *snap->pi);
+    /* potentials that widened since stay wide */
+    if (snap->wide)
+        memcpy(ns->pi_wide, snap->pi_wide, n * sizeof *snap->pi_wide);
+    else if (ns->wide)
+        for (size_t u = 0; u < n; u++)
+            ns->pi_wide[u] = snap->pi[u];
+    else
+        memcpy(ns->pi, snap->pi, n * sizeof *snap->pi);
     ns->next_arc = 0;
 }

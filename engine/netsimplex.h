@@ -15,8 +15,13 @@
  * cost in each block of about sqrt(arcs), blocks taken in turn), the tree
  * kept as parent, thread and subtree size, the cycle's leaving arc chosen
  * as the last blocking arc met from the entering arc's side, as in the
- * strongly feasible rule. Costs are 64-bit, potentials 128-bit: a path of
- * a million arcs of cost 2^62 cannot overflow them. Pure computation.
+ * strongly feasible rule. Costs are 64-bit. Potentials are 64-bit while
+ * a bound on every tree path's cost allows (ns_start: twice the largest
+ * cost at the root plus, for every other node, the largest cost among its
+ * arcs off the root; a simple path enters each node once and passes the
+ * root at most once), else 128-bit: a path of a million arcs of cost 2^62
+ * cannot overflow them. Narrow potentials halve the memory the pricing
+ * reads at random. Pure computation.
  */
 #ifndef MM_NETSIMPLEX_H
 #define MM_NETSIMPLEX_H
@@ -41,7 +46,12 @@ typedef struct netsimplex {
     /* nodes: pred[u] is filled by the caller before ns_start; the rest is ours */
     int32_t *pred, *parent, *thread, *rev_thread, *succ_num, *last_succ;
     int8_t *up; /* 1: pred[u] runs from u to its parent; 0: from the parent to u */
-    ns_pot *pi;
+    /* potentials: pi (64-bit) or, when wide, pi_wide; read them with ns_potential */
+    bool wide;
+    int64_t *pi;
+    ns_pot *pi_wide;
+    /* the bound on a tree path's cost (see above); reach: per node */
+    int64_t *reach, root_reach, reach_sum;
     uint64_t pivots;
     /* pricing */
     size_t block, next_arc;
@@ -59,7 +69,8 @@ void ns_free(netsimplex *ns);
 int ns_reserve(netsimplex *ns, size_t cap_arcs);
 
 /* Adds an arc at its lower bound, out of the tree (lo < hi), to an
-   optimum or a started tree: still a feasible basis. MM_OK or MM_ENOMEM. */
+   optimum or a started tree: still a feasible basis (its cost may widen
+   the potentials). MM_OK or MM_ENOMEM. */
 int ns_add_arc(netsimplex *ns, int32_t src, int32_t dst, int32_t lo, int32_t hi, int64_t cost);
 
 /*
@@ -74,6 +85,12 @@ int ns_start(netsimplex *ns);
 
 /* Pivots to an optimum. MM_OK, or MM_EINTERNAL (unbounded: a cycle of negative cost and infinite capacity). */
 int ns_run(netsimplex *ns);
+
+/* The potential of node u. */
+static inline ns_pot ns_potential(const netsimplex *ns, int32_t u)
+{
+    return ns->wide ? ns->pi_wide[u] : (ns_pot)ns->pi[u];
+}
 
 /* The reduced cost of arc a. */
 ns_pot ns_reduced_cost(const netsimplex *ns, size_t a);
@@ -91,7 +108,9 @@ typedef struct ns_snapshot {
     size_t n_arcs;
     int32_t *flow, *pred, *parent, *thread, *rev_thread, *succ_num, *last_succ;
     int8_t *state, *up;
-    ns_pot *pi;
+    bool wide;
+    int64_t *pi;
+    ns_pot *pi_wide;
 } ns_snapshot;
 
 int ns_save(const netsimplex *ns, ns_snapshot *snap);

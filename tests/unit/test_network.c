@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdint.h>
 #include <string.h>
 
 #include "mentormatch.h"
@@ -197,6 +198,100 @@ static void test_unbounded(void **state)
     ns_free(&ns);
 }
 
+/* splitmix64, seeded: the same instances everywhere */
+static uint64_t rng_state;
+static int rnd(int n)
+{
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return (int)((z ^ (z >> 31)) % (uint64_t)n);
+}
+
+/*
+ * A random pairing network as flow.c builds it, its costs times scale:
+ * node 0 the root, partners 1..np hung from it by s arcs [-inf, cap] of
+ * cost 0, learners hung by y arcs [0, 1] of cost -1000 scale, and pairs
+ * partner -> learner [0, 1] of cost -score scale; every flow 0.
+ */
+static void pairing(netsimplex *ns, uint64_t seed, int64_t scale)
+{
+    rng_state = seed;
+    int np = 1 + rnd(6), nl = 1 + rnd(10);
+    assert_int_equal(ns_alloc(ns, 1 + np + nl, (size_t)(np + nl + np * nl)), MM_OK);
+    for (int q = 1; q <= np; q++) {
+        ns->pred[q] = (int32_t)ns->n_arcs;
+        assert_int_equal(ns_add_arc(ns, 0, q, NS_NEG_INF, 1 + rnd(3), 0), MM_OK);
+    }
+    for (int l = np + 1; l <= np + nl; l++) {
+        ns->pred[l] = (int32_t)ns->n_arcs;
+        assert_int_equal(ns_add_arc(ns, l, 0, 0, 1, -1000 * scale), MM_OK);
+    }
+    for (int q = 1; q <= np; q++)
+        for (int l = np + 1; l <= np + nl; l++)
+            if (rnd(3))
+                assert_int_equal(ns_add_arc(ns, q, l, 0, 1, -(int64_t)rnd(1001) * scale), MM_OK);
+    for (size_t a = 0; a < ns->n_arcs; a++)
+        ns->flow[a] = 0;
+}
+
+/*
+ * Narrow (64-bit) and wide (128-bit) potentials pivot alike: the same
+ * instances with costs times 2^50 go wide and take the same pivots to the
+ * same flows; an arc too costly for narrow potentials, added to a narrow
+ * optimum, widens them, and the optimum reached matches a wide solve
+ * from scratch.
+ */
+static void test_widths(void **state)
+{
+    (void)state;
+    const int64_t big = (int64_t)1 << 50;
+    for (uint64_t seed = 1; seed <= 300; seed++) {
+        netsimplex a, b;
+        pairing(&a, seed, 1);
+        pairing(&b, seed, big);
+        assert_int_equal(ns_start(&a), MM_OK);
+        assert_int_equal(ns_start(&b), MM_OK);
+        assert_false(a.wide);
+        assert_true(b.wide);
+        assert_int_equal(ns_run(&a), MM_OK);
+        assert_int_equal(ns_run(&b), MM_OK);
+        assert_int_equal(ns_certify(&a), MM_OK);
+        assert_int_equal(ns_certify(&b), MM_OK);
+        assert_true(a.pivots == b.pivots);
+        for (size_t k = 0; k < a.n_arcs; k++)
+            assert_int_equal(a.flow[k], b.flow[k]);
+        __int128 ca = 0, cb = 0;
+        for (size_t k = 0; k < a.n_arcs; k++) {
+            ca += (__int128)a.cost[k] * a.flow[k];
+            cb += (__int128)b.cost[k] * b.flow[k];
+        }
+        assert_true(ca * big == cb);
+
+        /* widening mid-way: one more learner's pair costing 2^61 */
+        int32_t q = 1, l = a.n_nodes - 1;
+        assert_int_equal(ns_add_arc(&a, q, l, 0, 1, -((int64_t)1 << 61)), MM_OK);
+        assert_true(a.wide);
+        assert_int_equal(ns_run(&a), MM_OK);
+        assert_int_equal(ns_certify(&a), MM_OK);
+        netsimplex c;
+        pairing(&c, seed, 1);
+        assert_int_equal(ns_add_arc(&c, q, l, 0, 1, -((int64_t)1 << 61)), MM_OK);
+        assert_int_equal(ns_start(&c), MM_OK);
+        assert_true(c.wide);
+        assert_int_equal(ns_run(&c), MM_OK);
+        __int128 c1 = 0, c2 = 0;
+        for (size_t k = 0; k < a.n_arcs; k++) {
+            c1 += (__int128)a.cost[k] * a.flow[k];
+            c2 += (__int128)c.cost[k] * c.flow[k];
+        }
+        assert_true(c1 == c2);
+        ns_free(&a);
+        ns_free(&b);
+        ns_free(&c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_start_refuses),
         cmocka_unit_test(test_add_and_restore),
         cmocka_unit_test(test_unbounded),
+        cmocka_unit_test(test_widths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
