@@ -19,6 +19,8 @@
 
 #include "config.h"
 #include "fileio.h"
+#include "ics.h"
+#include "jsonw.h"
 #include "recognition.h"
 #include "settings.h"
 #include "tz.h"
@@ -107,151 +109,326 @@ static void add_solver(builder *b, cJSON *o, const match_track *mt)
     num(b, o, "network_pivots", (double)s->pivots);
 }
 
-static void add_pairs(builder *b, cJSON *root, const match_result *r)
+/* ---- the large sections, streamed ---------------------------------------- */
+
+/* Appends to a string cut at size - 1 bytes, as snprintf cuts. */
+typedef struct sbuf {
+    char *p;
+    size_t n, size;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t len)
 {
-    const mm_model *m = r->model;
-    cJSON *pairs = arr(b, root, "pairs");
-    for (int t = 0; t < TRACK_COUNT && pairs; t++) {
-        const match_track *mt = &r->t[t];
-        for (size_t i = 0; i < mt->n_pairs; i++) {
-            const match_pair *p = &mt->pairs[i];
-            cJSON *o = item(b, pairs);
-            str(b, o, "track", track_name(t));
-            str(b, o, "learner_id", m->emps[p->learner].id);
-            str(b, o, "partner_id", m->emps[p->partner].id);
-            num(b, o, "score", p->score);
-            boolean(b, o, "pinned", p->pinned);
-            cJSON *f = obj(b, o, "features");
-            for (int k = 0; k < FEATURE_COUNT && f; k++)
-                num(b, f, feature_names[k], r6(p->features[k]));
-        }
-    }
+    size_t left = b->size - 1 - b->n;
+    if (len > left)
+        len = left;
+    memcpy(b->p + b->n, s, len);
+    b->n += len;
+    b->p[b->n] = '\0';
 }
 
-/* A stable id for a session: track letter, learner, partner, number. */
+static void sb_int(sbuf *b, int v)
+{
+    char tmp[16], *e = tmp + sizeof tmp, *p = e;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    sb_put(b, p, (size_t)(e - p));
+}
+
+/* A stable id for a session: track letter, learner, partner, number (as
+   snprintf "%c-%s-%s-%d" writes it into size bytes). */
 static void session_id(const mm_model *m, int32_t track, int32_t learner, int32_t partner,
                        int32_t seq, char *buf, size_t size)
 {
-    snprintf(buf, size, "%c-%s-%s-%d", track == TRACK_MENTORING ? 'M' : 'S', m->emps[learner].id,
-             m->emps[partner].id, (int)seq);
+    sbuf b = {buf, 0, size};
+    buf[0] = '\0';
+    sb_put(&b, track == TRACK_MENTORING ? "M-" : "S-", 2);
+    sb_put(&b, m->emps[learner].id, strlen(m->emps[learner].id));
+    sb_put(&b, "-", 1);
+    sb_put(&b, m->emps[partner].id, strlen(m->emps[partner].id));
+    sb_put(&b, "-", 1);
+    sb_int(&b, (int)seq);
 }
 
-/* UTC minutes as 2027-01-05T15:00:00Z, or with the local offset of zone. */
-static void format_time(int64_t utc_min, const tz_zone *zone, char *buf, size_t size)
+#define NO_ZONE INT32_MIN
+#define TIME_BUF 96
+
+static char *two(char *p, int v)
 {
-    int32_t off = zone ? tz_offset_at(zone, utc_min) : 0;
-    int64_t local = utc_min + off;
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+}
+
+/* UTC minutes as 2027-01-05T15:00:00Z, or with the local offset off
+   (minutes east; NO_ZONE: UTC). buf holds TIME_BUF bytes. */
+static void format_time(int64_t utc_min, int32_t off, char *buf)
+{
+    int64_t local = utc_min + (off == NO_ZONE ? 0 : off);
     int64_t days = local >= 0 ? local / 1440 : -((-local + 1439) / 1440);
     int32_t minute = (int32_t)(local - days * 1440);
     int32_t y, mo, d;
     civil_from_days((int32_t)days, &y, &mo, &d);
-    if (!zone) {
-        snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:00Z", (int)y, (int)mo, (int)d,
-                 (int)(minute / 60), (int)(minute % 60));
+    if (y < 0 || y > 9999) {
+        if (off == NO_ZONE) {
+            snprintf(buf, TIME_BUF, "%04d-%02d-%02dT%02d:%02d:00Z", (int)y, (int)mo, (int)d,
+                     (int)(minute / 60), (int)(minute % 60));
+        } else {
+            int32_t a = off < 0 ? -off : off;
+            snprintf(buf, TIME_BUF, "%04d-%02d-%02dT%02d:%02d:00%c%02d:%02d", (int)y, (int)mo, (int)d,
+                     (int)(minute / 60), (int)(minute % 60), off < 0 ? '-' : '+',
+                     (int)(a / 60), (int)(a % 60));
+        }
         return;
     }
-    int32_t a = off < 0 ? -off : off;
-    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:00%c%02d:%02d", (int)y, (int)mo, (int)d,
-             (int)(minute / 60), (int)(minute % 60), off < 0 ? '-' : '+', (int)(a / 60),
-             (int)(a % 60));
+    char *p = two(two(buf, (int)y / 100), (int)y % 100);
+    *p++ = '-';
+    p = two(p, (int)mo);
+    *p++ = '-';
+    p = two(p, (int)d);
+    *p++ = 'T';
+    p = two(p, (int)(minute / 60));
+    *p++ = ':';
+    p = two(p, (int)(minute % 60));
+    memcpy(p, ":00", 3);
+    p += 3;
+    if (off == NO_ZONE) {
+        *p++ = 'Z';
+    } else {
+        int32_t a = off < 0 ? -off : off;
+        *p++ = off < 0 ? '-' : '+';
+        if (a / 60 > 99) { /* no zone is that far off; as %02d would write it */
+            snprintf(p, 64, "%02d:%02d", (int)(a / 60), (int)(a % 60));
+            return;
+        }
+        p = two(p, (int)(a / 60));
+        *p++ = ':';
+        p = two(p, (int)(a % 60));
+    }
+    *p = '\0';
 }
 
-/* A new session object in array with the keys every session has. */
-static cJSON *session_item(builder *b, cJSON *array, const mm_model *m, int32_t track,
-                           int32_t learner, int32_t partner, int32_t seq)
+/* Zones by name and offsets by (zone, instant), remembered: libical
+   searches its list of zones by name, and works an offset out from the
+   zone's rules each time, while a schedule holds a few dozen zones and a
+   few thousand start times. */
+#define ZONE_SLOTS 1024
+#define OFFSET_SLOTS 8192
+
+typedef struct zone_cache {
+    struct {
+        const char *name;
+        const tz_zone *zone;
+    } zones[ZONE_SLOTS];
+    struct {
+        const tz_zone *zone;
+        int64_t utc_min;
+        int32_t off;
+    } offsets[OFFSET_SLOTS];
+} zone_cache;
+
+static uint64_t mix(uint64_t h)
 {
-    char id[96];
-    cJSON *o = item(b, array);
-    session_id(m, track, learner, partner, seq, id, sizeof id);
-    str(b, o, "id", id);
-    str(b, o, "track", track_name(track));
-    str(b, o, "learner_id", m->emps[learner].id);
-    str(b, o, "partner_id", m->emps[partner].id);
-    num(b, o, "session", seq);
-    return o;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h;
 }
 
-static void add_sessions(builder *b, cJSON *root, const match_result *r, const sched_result *sched)
+static const tz_zone *cached_zone(zone_cache *c, const char *name)
 {
-    const mm_model *m = r->model;
-    cJSON *ss = arr(b, root, "sessions");
-    for (size_t i = 0; sched && ss && i < sched->n_sessions; i++) {
+    if (!name || !*name)
+        return NULL;
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = name; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    for (size_t i = 0, k = h % ZONE_SLOTS; i < ZONE_SLOTS; i++, k = (k + 1) % ZONE_SLOTS) {
+        if (!c->zones[k].name) {
+            c->zones[k].name = name;
+            return c->zones[k].zone = tz_get(name);
+        }
+        if (strcmp(c->zones[k].name, name) == 0)
+            return c->zones[k].zone;
+    }
+    return tz_get(name); /* more names than slots */
+}
+
+/* The local offset at utc_min of the employee's zone; NO_ZONE when unknown. */
+static int32_t cached_offset(zone_cache *c, const char *name, int64_t utc_min)
+{
+    const tz_zone *z = cached_zone(c, name);
+    if (!z)
+        return NO_ZONE;
+    size_t k = mix((uint64_t)(uintptr_t)z * 31 + (uint64_t)utc_min) % OFFSET_SLOTS;
+    if (c->offsets[k].zone != z || c->offsets[k].utc_min != utc_min) {
+        c->offsets[k].zone = z;
+        c->offsets[k].utc_min = utc_min;
+        c->offsets[k].off = tz_offset_at(z, utc_min);
+    }
+    return c->offsets[k].off;
+}
+
+/* The local offsets of each session's start: learner's and partner's
+   (NO_ZONE for an unknown zone), 2 per session; NULL when out of memory. */
+static int32_t *session_offsets(const mm_model *m, const sched_result *sched)
+{
+    size_t n = sched ? sched->n_sessions : 0;
+    int32_t *off = malloc((2 * n + 1) * sizeof *off);
+    zone_cache *c = calloc(1, sizeof *c);
+    if (!off || !c) {
+        free(off);
+        free(c);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
         const sched_session *x = &sched->sessions[i];
-        char buf[96];
-        cJSON *o = session_item(b, ss, m, x->track, x->learner, x->partner, x->seq);
-        format_time(x->start_min, NULL, buf, sizeof buf);
-        str(b, o, "start_utc", buf);
-        format_time(x->end_min, NULL, buf, sizeof buf);
-        str(b, o, "end_utc", buf);
-        format_time(x->start_min, tz_get(m->emps[x->learner].timezone), buf, sizeof buf);
-        str(b, o, "learner_local_start", buf);
-        format_time(x->start_min, tz_get(m->emps[x->partner].timezone), buf, sizeof buf);
-        str(b, o, "partner_local_start", buf);
+        off[2 * i] = cached_offset(c, m->emps[x->learner].timezone, x->start_min);
+        off[2 * i + 1] = cached_offset(c, m->emps[x->partner].timezone, x->start_min);
     }
-    cJSON *un = arr(b, root, "unplaced_sessions");
-    for (size_t i = 0; sched && un && i < sched->n_unplaced; i++) {
-        const sched_unplaced *x = &sched->unplaced[i];
-        cJSON *o = session_item(b, un, m, x->track, x->learner, x->partner, x->seq);
-        str(b, o, "reason", x->reason);
-    }
+    free(c);
+    return off;
 }
 
-static void add_unmatched(builder *b, cJSON *root, const match_result *r)
+static void write_pairs(jsonw *w, const match_result *r)
 {
     const mm_model *m = r->model;
-    cJSON *un = arr(b, root, "unmatched");
-    for (int t = 0; t < TRACK_COUNT && un; t++) {
+    jsonw_array(w, "pairs");
+    for (int t = 0; t < TRACK_COUNT; t++) {
         const match_track *mt = &r->t[t];
-        for (size_t i = 0; i < mt->n_unmatched; i++) {
-            cJSON *o = item(b, un);
-            str(b, o, "learner_id", m->emps[mt->unmatched[i].learner].id);
-            str(b, o, "track", track_name(t));
-            str(b, o, "reason", reason_names[mt->unmatched[i].reason]);
-            str(b, o, "detail", mt->unmatched[i].detail);
+        for (size_t i = 0; i < mt->n_pairs; i++) {
+            const match_pair *p = &mt->pairs[i];
+            jsonw_object(w, NULL);
+            jsonw_string(w, "track", track_name(t));
+            jsonw_string(w, "learner_id", m->emps[p->learner].id);
+            jsonw_string(w, "partner_id", m->emps[p->partner].id);
+            jsonw_number(w, "score", p->score);
+            jsonw_bool(w, "pinned", p->pinned);
+            jsonw_object(w, "features");
+            for (int k = 0; k < FEATURE_COUNT; k++)
+                jsonw_number(w, feature_names[k], r6(p->features[k]));
+            jsonw_end(w);
+            jsonw_end(w);
         }
     }
-    cJSON *alts = arr(b, root, "alternatives");
-    for (int t = 0; t < TRACK_COUNT && alts; t++) {
+    jsonw_end(w);
+}
+
+/* Opens a session object with the keys every session has. */
+static void session_item(jsonw *w, const mm_model *m, int32_t track, int32_t learner,
+                         int32_t partner, int32_t seq)
+{
+    char id[96];
+    session_id(m, track, learner, partner, seq, id, sizeof id);
+    jsonw_object(w, NULL);
+    jsonw_string(w, "id", id);
+    jsonw_string(w, "track", track_name(track));
+    jsonw_string(w, "learner_id", m->emps[learner].id);
+    jsonw_string(w, "partner_id", m->emps[partner].id);
+    jsonw_number(w, "session", seq);
+}
+
+static void write_sessions(jsonw *w, const match_result *r, const sched_result *sched,
+                           const int32_t *off)
+{
+    const mm_model *m = r->model;
+    jsonw_array(w, "sessions");
+    for (size_t i = 0; sched && i < sched->n_sessions; i++) {
+        const sched_session *x = &sched->sessions[i];
+        char buf[TIME_BUF];
+        session_item(w, m, x->track, x->learner, x->partner, x->seq);
+        format_time(x->start_min, NO_ZONE, buf);
+        jsonw_string(w, "start_utc", buf);
+        format_time(x->end_min, NO_ZONE, buf);
+        jsonw_string(w, "end_utc", buf);
+        format_time(x->start_min, off[2 * i], buf);
+        jsonw_string(w, "learner_local_start", buf);
+        format_time(x->start_min, off[2 * i + 1], buf);
+        jsonw_string(w, "partner_local_start", buf);
+        jsonw_end(w);
+    }
+    jsonw_end(w);
+    jsonw_array(w, "unplaced_sessions");
+    for (size_t i = 0; sched && i < sched->n_unplaced; i++) {
+        const sched_unplaced *x = &sched->unplaced[i];
+        session_item(w, m, x->track, x->learner, x->partner, x->seq);
+        jsonw_string(w, "reason", x->reason);
+        jsonw_end(w);
+    }
+    jsonw_end(w);
+}
+
+static void write_unmatched(jsonw *w, const match_result *r)
+{
+    const mm_model *m = r->model;
+    jsonw_array(w, "unmatched");
+    for (int t = 0; t < TRACK_COUNT; t++) {
+        const match_track *mt = &r->t[t];
+        for (size_t i = 0; i < mt->n_unmatched; i++) {
+            jsonw_object(w, NULL);
+            jsonw_string(w, "learner_id", m->emps[mt->unmatched[i].learner].id);
+            jsonw_string(w, "track", track_name(t));
+            jsonw_string(w, "reason", reason_names[mt->unmatched[i].reason]);
+            jsonw_string(w, "detail", mt->unmatched[i].detail);
+            jsonw_end(w);
+        }
+    }
+    jsonw_end(w);
+    jsonw_array(w, "alternatives");
+    for (int t = 0; t < TRACK_COUNT; t++) {
         const match_track *mt = &r->t[t];
         for (size_t i = 0; i < mt->n_alts; i++) {
             const match_alternatives *a = &mt->alts[i];
-            cJSON *o = item(b, alts);
-            str(b, o, "learner_id", m->emps[a->learner].id);
-            str(b, o, "track", track_name(t));
-            cJSON *ps = o ? arr(b, o, "partners") : NULL;
-            for (int32_t k = 0; k < a->n && ps; k++) {
-                cJSON *p = item(b, ps);
-                str(b, p, "partner_id", m->emps[a->partner[k]].id);
-                num(b, p, "score", a->score[k]);
+            jsonw_object(w, NULL);
+            jsonw_string(w, "learner_id", m->emps[a->learner].id);
+            jsonw_string(w, "track", track_name(t));
+            jsonw_array(w, "partners");
+            for (int32_t k = 0; k < a->n; k++) {
+                jsonw_object(w, NULL);
+                jsonw_string(w, "partner_id", m->emps[a->partner[k]].id);
+                jsonw_number(w, "score", a->score[k]);
+                jsonw_end(w);
             }
+            jsonw_end(w);
+            jsonw_end(w);
         }
     }
+    jsonw_end(w);
 }
 
-static void add_supply(builder *b, cJSON *root, const match_result *r)
+static void write_supply(jsonw *w, const match_result *r)
 {
     const mm_model *m = r->model;
-    cJSON *sup = obj(b, root, "supply");
-    cJSON *skills = sup ? arr(b, sup, "skills") : NULL;
-    for (size_t i = 0; i < r->n_supply && skills; i++) {
-        cJSON *o = item(b, skills);
-        str(b, o, "skill", m->skill_names[r->supply[i].skill]);
-        num(b, o, "learners", r->supply[i].learners);
-        num(b, o, "mentors", r->supply[i].mentors);
-        num(b, o, "hosts", r->supply[i].hosts);
+    jsonw_object(w, "supply");
+    jsonw_array(w, "skills");
+    for (size_t i = 0; i < r->n_supply; i++) {
+        jsonw_object(w, NULL);
+        jsonw_string(w, "skill", m->skill_names[r->supply[i].skill]);
+        jsonw_number(w, "learners", r->supply[i].learners);
+        jsonw_number(w, "mentors", r->supply[i].mentors);
+        jsonw_number(w, "hosts", r->supply[i].hosts);
+        jsonw_end(w);
     }
+    jsonw_end(w);
     static const char *const keys[TRACK_COUNT] = {"mentor_slot_value", "host_slot_value"};
     static const char *const ids[TRACK_COUNT] = {"mentor_id", "host_id"};
-    for (int t = 0; t < TRACK_COUNT && sup; t++) {
-        cJSON *sv = arr(b, sup, keys[t]);
+    for (int t = 0; t < TRACK_COUNT; t++) {
         const match_track *mt = &r->t[t];
-        for (size_t i = 0; i < mt->n_slots && sv; i++) {
-            cJSON *o = item(b, sv);
-            str(b, o, ids[t], m->emps[mt->slots[i].partner].id);
-            num(b, o, "extra_matches", (double)mt->slots[i].extra_matches);
-            num(b, o, "score_gain", (double)mt->slots[i].score_gain);
+        jsonw_array(w, keys[t]);
+        for (size_t i = 0; i < mt->n_slots; i++) {
+            jsonw_object(w, NULL);
+            jsonw_string(w, ids[t], m->emps[mt->slots[i].partner].id);
+            jsonw_number(w, "extra_matches", (double)mt->slots[i].extra_matches);
+            jsonw_number(w, "score_gain", (double)mt->slots[i].score_gain);
+            jsonw_end(w);
         }
+        jsonw_end(w);
     }
+    jsonw_end(w);
 }
 
 static void add_fairness(builder *b, cJSON *root, const match_result *r)
@@ -331,7 +508,14 @@ static void add_warnings(builder *b, cJSON *root, const mm_diag *diag)
     }
 }
 
-cJSON *report_build(const match_result *r, const sched_result *sched, const report_meta *meta)
+/*
+ * The sections of the report that stay small whatever the company's size
+ * (run, summary, fairness, recognition, warnings), as a cJSON tree: the
+ * report's root without its large arrays, which report_write_files streams
+ * in their place. fairness.md is rendered from it. NULL when out of memory.
+ */
+static cJSON *build_small(const match_result *r, const sched_result *sched,
+                          const report_meta *meta)
 {
     builder b = {false};
     const mm_model *m = r->model;
@@ -388,10 +572,7 @@ cJSON *report_build(const match_result *r, const sched_result *sched, const repo
             if (count[k])
                 num(&b, o, reason_names[k], (double)count[k]);
     }
-    add_pairs(&b, root, r);
-    add_sessions(&b, root, r, sched);
-    add_unmatched(&b, root, r);
-    add_supply(&b, root, r);
+    /* here come pairs, sessions, unplaced_sessions, unmatched, alternatives, supply */
     add_fairness(&b, root, r);
     if (meta->recognition) {
         cJSON *rec = cJSON_Duplicate(meta->recognition, 1);
@@ -407,6 +588,30 @@ cJSON *report_build(const match_result *r, const sched_result *sched, const repo
         return NULL;
     }
     return root;
+}
+
+/* report.json: the small sections from the tree, the large ones streamed
+   between summary and fairness, in the contract's order. */
+static int write_report_json(const cJSON *small, const match_result *r, const sched_result *sched,
+                             const int32_t *off, const file_sink *sink)
+{
+    ostream os;
+    jsonw w;
+    ostream_open(&os, sink, "report.json");
+    jsonw_init(&w, &os);
+    jsonw_object(&w, NULL);
+    const cJSON *c = small->child;
+    for (; c && strcmp(c->string, "fairness") != 0; c = c->next)
+        jsonw_tree(&w, c->string, c);
+    write_pairs(&w, r);
+    write_sessions(&w, r, sched, off);
+    write_unmatched(&w, r);
+    write_supply(&w, r);
+    for (; c; c = c->next)
+        jsonw_tree(&w, c->string, c);
+    jsonw_end(&w);
+    ostream_putc(&os, '\n');
+    return ostream_close(&os, 1);
 }
 
 char *report_render(const cJSON *report)
@@ -445,12 +650,20 @@ static int buf_put(char **buf, size_t *len, size_t *cap, const char *s, size_t n
     return MM_OK;
 }
 
+/* How a CSV cell is written: *risky when it needs the apostrophe (a cell
+   starting with = + - @ tab or CR); true when it needs quotes. */
+static bool csv_quoting(const char *cell, bool *risky)
+{
+    *risky = cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@' ||
+             cell[0] == '\t' || cell[0] == '\r';
+    return *risky || strpbrk(cell, ",\"\r\n") != NULL;
+}
+
 int report_csv_cell(char **buf, size_t *len, size_t *cap, const char *cell)
 {
     int rc = MM_OK;
-    bool risky = cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@' ||
-                 cell[0] == '\t' || cell[0] == '\r';
-    bool quote = risky || strpbrk(cell, ",\"\r\n") != NULL;
+    bool risky;
+    bool quote = csv_quoting(cell, &risky);
     if (quote)
         rc |= buf_put(buf, len, cap, "\"", 1);
     if (risky)
@@ -462,64 +675,95 @@ int report_csv_cell(char **buf, size_t *len, size_t *cap, const char *cell)
     return rc ? MM_ENOMEM : MM_OK;
 }
 
+/* report_csv_cell into a stream. */
+static void csv_cell(ostream *os, const char *cell)
+{
+    bool risky;
+    if (!csv_quoting(cell, &risky)) {
+        ostream_puts(os, cell);
+        return;
+    }
+    ostream_putc(os, '"');
+    if (risky)
+        ostream_putc(os, '\'');
+    for (const char *p = cell; *p; p++) {
+        const char *q = strchr(p, '"');
+        if (!q) {
+            ostream_puts(os, p);
+            break;
+        }
+        ostream_write(os, p, (size_t)(q - p));
+        ostream_write(os, "\"\"", 2);
+        p = q;
+    }
+    ostream_putc(os, '"');
+}
+
 static const char *jstr(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-static char *render_unmatched_csv(const cJSON *report, size_t *out_len)
+/* unmatched.csv: the report's unmatched learners. */
+static int write_unmatched_csv(const match_result *r, const file_sink *sink)
 {
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int rc = buf_put(&buf, &len, &cap, "learner_id,track,reason,detail\n", 31);
-    const cJSON *u;
-    cJSON_ArrayForEach(u, cJSON_GetObjectItemCaseSensitive(report, "unmatched"))
-    {
-        rc |= report_csv_cell(&buf, &len, &cap, jstr(u, "learner_id"));
-        rc |= buf_put(&buf, &len, &cap, ",", 1);
-        rc |= report_csv_cell(&buf, &len, &cap, jstr(u, "track"));
-        rc |= buf_put(&buf, &len, &cap, ",", 1);
-        rc |= report_csv_cell(&buf, &len, &cap, jstr(u, "reason"));
-        rc |= buf_put(&buf, &len, &cap, ",", 1);
-        rc |= report_csv_cell(&buf, &len, &cap, jstr(u, "detail"));
-        rc |= buf_put(&buf, &len, &cap, "\n", 1);
+    const mm_model *m = r->model;
+    ostream os;
+    ostream_open(&os, sink, "unmatched.csv");
+    ostream_puts(&os, "learner_id,track,reason,detail\n");
+    for (int t = 0; t < TRACK_COUNT; t++) {
+        const match_track *mt = &r->t[t];
+        for (size_t i = 0; i < mt->n_unmatched; i++) {
+            const char *detail = mt->unmatched[i].detail;
+            csv_cell(&os, m->emps[mt->unmatched[i].learner].id);
+            ostream_putc(&os, ',');
+            csv_cell(&os, track_name(t));
+            ostream_putc(&os, ',');
+            csv_cell(&os, reason_names[mt->unmatched[i].reason]);
+            ostream_putc(&os, ',');
+            csv_cell(&os, detail ? detail : "");
+            ostream_putc(&os, '\n');
+        }
     }
-    if (rc) {
-        free(buf);
-        return NULL;
-    }
-    *out_len = len;
-    return buf;
+    return ostream_close(&os, 1);
 }
 
-static char *render_schedule_csv(const cJSON *report, size_t *out_len)
+/* schedule.csv: the report's sessions, a row each. */
+static int write_schedule_csv(const match_result *r, const sched_result *sched,
+                              const int32_t *off, const file_sink *sink)
 {
-    static const char *const cols[] = {"id", "track", "learner_id", "partner_id", "start_utc",
-                                       "end_utc", "learner_local_start", "partner_local_start"};
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int rc = buf_put(&buf, &len, &cap,
-                     "session_id,track,learner_id,partner_id,start_utc,end_utc,"
-                     "learner_local_start,partner_local_start\n",
-                     strlen("session_id,track,learner_id,partner_id,start_utc,end_utc,"
-                            "learner_local_start,partner_local_start\n"));
-    const cJSON *x;
-    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(report, "sessions"))
-    {
-        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
-            if (c)
-                rc |= buf_put(&buf, &len, &cap, ",", 1);
-            rc |= report_csv_cell(&buf, &len, &cap, jstr(x, cols[c]));
-        }
-        rc |= buf_put(&buf, &len, &cap, "\n", 1);
+    const mm_model *m = r->model;
+    ostream os;
+    ostream_open(&os, sink, "schedule.csv");
+    ostream_puts(&os, "session_id,track,learner_id,partner_id,start_utc,end_utc,"
+                      "learner_local_start,partner_local_start\n");
+    for (size_t i = 0; sched && i < sched->n_sessions; i++) {
+        const sched_session *x = &sched->sessions[i];
+        char id[96], buf[TIME_BUF];
+        session_id(m, x->track, x->learner, x->partner, x->seq, id, sizeof id);
+        csv_cell(&os, id);
+        ostream_putc(&os, ',');
+        csv_cell(&os, track_name(x->track));
+        ostream_putc(&os, ',');
+        csv_cell(&os, m->emps[x->learner].id);
+        ostream_putc(&os, ',');
+        csv_cell(&os, m->emps[x->partner].id);
+        format_time(x->start_min, NO_ZONE, buf);
+        ostream_putc(&os, ',');
+        csv_cell(&os, buf);
+        format_time(x->end_min, NO_ZONE, buf);
+        ostream_putc(&os, ',');
+        csv_cell(&os, buf);
+        format_time(x->start_min, off[2 * i], buf);
+        ostream_putc(&os, ',');
+        csv_cell(&os, buf);
+        format_time(x->start_min, off[2 * i + 1], buf);
+        ostream_putc(&os, ',');
+        csv_cell(&os, buf);
+        ostream_putc(&os, '\n');
     }
-    if (rc) {
-        free(buf);
-        return NULL;
-    }
-    *out_len = len;
-    return buf;
+    return ostream_close(&os, 1);
 }
 
 /* Appends printf-formatted text. */
@@ -651,32 +895,22 @@ static char *render_fairness_md(const cJSON *report, size_t *out_len)
     return buf;
 }
 
-/* Appends libical's text of c to buf (it keeps the text; c is freed). MM_OK or MM_ENOMEM. */
-static int append_component(char **buf, size_t *len, size_t *cap, icalcomponent *c)
-{
-    char *text = icalcomponent_as_ical_string_r(c);
-    icalcomponent_free(c);
-    if (!text)
-        return MM_ENOMEM;
-    int rc = buf_put(buf, len, cap, text, strlen(text));
-    free(text);
-    return rc;
-}
-
 /*
- * schedule.ics: one VCALENDAR with a VEVENT per session. Events are turned
- * into text one at a time and appended, so memory holds the text, never a
- * tree of every event (the text is libical's, byte for byte).
+ * schedule.ics: one VCALENDAR with a VEVENT per session. The calendar's own
+ * lines are libical's; each event is written as libical writes it (ics.h),
+ * one at a time, so memory never holds a tree of every event.
  */
-static char *render_ics(const match_result *r, const sched_result *sched, const cJSON *report,
-                        size_t *out_len)
+static int write_ics(const match_result *r, const sched_result *sched, const char *created,
+                     const file_sink *sink)
 {
     const mm_model *m = r->model;
-    char *buf = NULL, *head = NULL;
-    size_t len = 0, cap = 0;
+    ostream os;
+    ics_writer iw = {0};
+    char *head = NULL;
+    ostream_open(&os, sink, "schedule.ics");
     icalcomponent *cal = icalcomponent_new_vcalendar();
     if (!cal)
-        return NULL;
+        goto oom;
     icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
     icalcomponent_add_property(cal, icalproperty_new_prodid("-//mentormatch//mentormatch " MM_VERSION "//EN"));
     icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
@@ -686,93 +920,91 @@ static char *render_ics(const match_result *r, const sched_result *sched, const 
     head = icalcomponent_as_ical_string_r(cal);
     icalcomponent_free(cal);
     size_t head_len = head ? strlen(head) : 0;
-    if (!head || head_len < sizeof end - 1 || strcmp(head + head_len - (sizeof end - 1), end) != 0 ||
-        buf_put(&buf, &len, &cap, head, head_len - (sizeof end - 1)) != MM_OK)
-        goto fail;
-    icaltimezone *utc = icaltimezone_get_utc_timezone();
+    if (!head || head_len < sizeof end - 1 || strcmp(head + head_len - (sizeof end - 1), end) != 0)
+        goto oom;
+    ostream_write(&os, head, head_len - (sizeof end - 1));
     /* DTSTAMP: the run's creation time, so a stored run re-exports the same bytes */
-    const char *created = jstr(cJSON_GetObjectItemCaseSensitive(report, "run"), "created_at");
-    struct icaltimetype stamp = icaltime_from_timet_with_zone(0, 0, utc);
+    int64_t stamp = 0;
     int y, mo, d, h, mi, sec;
-    if (sscanf(created, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &sec) == 6) {
-        time_t t = (time_t)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
-        stamp = icaltime_from_timet_with_zone(t, 0, utc);
-    }
-    for (size_t i = 0; sched && i < sched->n_sessions; i++) {
+    if (sscanf(created, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &sec) == 6)
+        stamp = (int64_t)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    for (size_t i = 0; sched && i < sched->n_sessions && os.rc == MM_OK; i++) {
         const sched_session *x = &sched->sessions[i];
         const model_employee *l = &m->emps[x->learner], *p = &m->emps[x->partner];
-        char id[128], uid[160], summary[256];
+        char id[128], uid[160], summary[256], mailto[2][512];
         session_id(m, x->track, x->learner, x->partner, x->seq, id, sizeof id);
         snprintf(uid, sizeof uid, "%s@mentormatch", id);
         snprintf(summary, sizeof summary, "%s session %d: %s and %s",
                  x->track == TRACK_MENTORING ? "Mentoring" : "Job shadowing", (int)x->seq, l->name,
                  p->name);
-        icalcomponent *ev = icalcomponent_new_vevent();
-        if (!ev)
-            goto fail;
-        icalcomponent_add_property(ev, icalproperty_new_uid(uid));
-        icalcomponent_add_property(ev, icalproperty_new_dtstamp(stamp));
-        icalcomponent_add_property(
-            ev, icalproperty_new_dtstart(icaltime_from_timet_with_zone((time_t)x->start_min * 60, 0, utc)));
-        icalcomponent_add_property(
-            ev, icalproperty_new_dtend(icaltime_from_timet_with_zone((time_t)x->end_min * 60, 0, utc)));
-        icalcomponent_add_property(ev, icalproperty_new_summary(summary));
+        ics_event ev = {uid, stamp, (int64_t)x->start_min * 60, (int64_t)x->end_min * 60, summary,
+                        {l->name, p->name}, {NULL, NULL}};
         const model_employee *who[2] = {l, p};
         for (int k = 0; k < 2; k++) {
             if (!who[k]->email[0])
                 continue;
-            char mailto[512];
-            snprintf(mailto, sizeof mailto, "mailto:%s", who[k]->email);
-            icalproperty *att = icalproperty_new_attendee(mailto);
-            icalproperty_add_parameter(att, icalparameter_new_cn(who[k]->name));
-            icalproperty_add_parameter(att, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
-            icalcomponent_add_property(ev, att);
+            snprintf(mailto[k], sizeof mailto[k], "mailto:%s", who[k]->email);
+            ev.attendee_address[k] = mailto[k];
         }
-        if (append_component(&buf, &len, &cap, ev) != MM_OK)
-            goto fail;
+        ics_write_event(&iw, &os, &ev);
     }
-    if (buf_put(&buf, &len, &cap, end, sizeof end - 1) != MM_OK)
-        goto fail;
+    ostream_write(&os, end, sizeof end - 1);
     free(head);
-    *out_len = len;
-    return buf;
-fail:
+    ics_free(&iw);
+    return ostream_close(&os, 1);
+oom:
+    if (os.rc == MM_OK)
+        os.rc = MM_ENOMEM;
     free(head);
-    free(buf);
-    return NULL;
+    return ostream_close(&os, 0);
+}
+
+/* A file rendered in memory (data malloc'd, freed here) into the sink. */
+static int write_whole(const file_sink *sink, const char *name, char *data, size_t len)
+{
+    ostream os;
+    if (!data)
+        return MM_ENOMEM;
+    ostream_open(&os, sink, name);
+    ostream_write(&os, data, len);
+    free(data);
+    return ostream_close(&os, 1);
+}
+
+int report_write_files(const match_result *r, const sched_result *sched, const report_meta *meta,
+                       const file_sink *sink)
+{
+    int rc = MM_OK;
+    size_t len = 0;
+    int32_t *off = NULL;
+    cJSON *small = build_small(r, sched, meta);
+    if (!small || !(off = session_offsets(r->model, sched))) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    const char *created = meta->created_at ? meta->created_at : "";
+    if ((rc = write_report_json(small, r, sched, off, sink)) != MM_OK ||
+        (rc = write_unmatched_csv(r, sink)) != MM_OK ||
+        (rc = write_schedule_csv(r, sched, off, sink)) != MM_OK ||
+        (rc = write_ics(r, sched, created, sink)) != MM_OK)
+        goto done;
+    char *md = render_fairness_md(small, &len);
+    if ((rc = write_whole(sink, "fairness.md", md, len)) != MM_OK)
+        goto done;
+    if (meta->recognition) {
+        md = recognition_markdown(meta->recognition, r->cfg, &len);
+        rc = write_whole(sink, "recognition.md", md, len);
+    }
+done:
+    free(off);
+    cJSON_Delete(small);
+    return rc;
 }
 
 int report_make_files(const match_result *r, const sched_result *sched, const report_meta *meta,
                       file_set *files)
 {
-    int rc = MM_OK;
-    char *data = NULL;
-    size_t len = 0;
-    cJSON *report = report_build(r, sched, meta);
-    if (!report)
-        return MM_ENOMEM;
-    if (!(data = report_render(report)) ||
-        (rc = fileset_add(files, "report.json", data, strlen(data))) != MM_OK)
-        goto fail;
-    if (!(data = render_unmatched_csv(report, &len)) ||
-        (rc = fileset_add(files, "unmatched.csv", data, len)) != MM_OK)
-        goto fail;
-    if (!(data = render_schedule_csv(report, &len)) ||
-        (rc = fileset_add(files, "schedule.csv", data, len)) != MM_OK)
-        goto fail;
-    if (!(data = render_ics(r, sched, report, &len)) ||
-        (rc = fileset_add(files, "schedule.ics", data, len)) != MM_OK)
-        goto fail;
-    if (!(data = render_fairness_md(report, &len)) ||
-        (rc = fileset_add(files, "fairness.md", data, len)) != MM_OK)
-        goto fail;
-    if (meta->recognition &&
-        (!(data = recognition_markdown(meta->recognition, r->cfg, &len)) ||
-         (rc = fileset_add(files, "recognition.md", data, len)) != MM_OK))
-        goto fail;
-    cJSON_Delete(report);
-    return MM_OK;
-fail:
-    cJSON_Delete(report);
-    return rc != MM_OK ? rc : MM_ENOMEM;
+    fileset_sink fs;
+    fileset_sink_init(&fs, files);
+    return report_write_files(r, sched, meta, &fs.sink);
 }

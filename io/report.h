@@ -1,10 +1,10 @@
 /*
  * report.h - report.json (SPEC section 6) and the files derived from it.
  *
- * The report is built from a match result once, stored with the run, and
- * every other output (unmatched.csv, ...) is rendered from the report's
- * JSON, so that `report --run ID` re-exports byte-identical files from the
- * store alone.
+ * The files are written once from a match result, as they are produced,
+ * into the store with the run and into the output folder; `report --run ID`
+ * re-exports them byte for byte from the store alone. report.json keeps the
+ * text cJSON_Print gave it (jsonw.h), schedule.ics libical's (ics.h).
  */
 #ifndef MM_REPORT_H
 #define MM_REPORT_H
@@ -32,17 +32,21 @@ typedef struct report_meta {
     const cJSON *recognition; /* the participation record, or NULL */
 } report_meta;
 
-/* The whole report as a new cJSON tree (owned by the caller), NULL on OOM. */
-cJSON *report_build(const match_result *r, const sched_result *sched, const report_meta *meta);
-
-/* Renders a tree as text (malloc'd, ends with a newline); NULL on OOM. */
+/* Renders a tree as cJSON_Print does, with a newline at the end (malloc'd);
+   NULL on OOM. */
 char *report_render(const cJSON *report);
 
 /*
- * The run's output files, built once and stored with the run: report.json,
- * unmatched.csv, schedule.csv, schedule.ics (libical) and fairness.md.
- * sched may be NULL (no sessions). Returns MM_OK or MM_ENOMEM.
+ * The run's output files, in this order: report.json, unmatched.csv,
+ * schedule.csv, schedule.ics, fairness.md and (with meta->recognition)
+ * recognition.md, each written into sink as it is produced: no file is
+ * held in memory whole. sched may be NULL (no sessions). Returns MM_OK,
+ * MM_ENOMEM or the sink's code.
  */
+int report_write_files(const match_result *r, const sched_result *sched, const report_meta *meta,
+                       const file_sink *sink);
+
+/* report_write_files into files (in memory). */
 int report_make_files(const match_result *r, const sched_result *sched, const report_meta *meta,
                       file_set *files);
 
