@@ -180,8 +180,8 @@ static void format_time(int64_t utc_min, int32_t off, char *buf)
                      (int)(minute / 60), (int)(minute % 60));
         } else {
             int32_t a = off < 0 ? -off : off;
-            snprintf(buf, TIME_BUF, "%04d-%02d-%02dT%02d:%02d:00%c%02d:%02d", (int)y, (int)mo, (int)d,
-                     (int)(minute / 60), (int)(minute % 60), off < 0 ? '-' : '+',
+            snprintf(buf, TIME_BUF, "%04d-%02d-%02dT%02d:%02d:00%c%02d:%02d", (int)y, (int)mo,
+                     (int)d, (int)(minute / 60), (int)(minute % 60), off < 0 ? '-' : '+',
                      (int)(a / 60), (int)(a % 60));
         }
         return;
@@ -912,7 +912,8 @@ static int write_ics(const match_result *r, const sched_result *sched, const cha
     if (!cal)
         goto oom;
     icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
-    icalcomponent_add_property(cal, icalproperty_new_prodid("-//mentormatch//mentormatch " MM_VERSION "//EN"));
+    icalcomponent_add_property(
+        cal, icalproperty_new_prodid("-//mentormatch//mentormatch " MM_VERSION "//EN"));
     icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
     icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
     /* the calendar's own lines, then the events, then its last line */

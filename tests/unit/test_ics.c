@@ -114,7 +114,8 @@ static void test_against_libical(void **state)
         /* lengths around the 75-octet limit with the property names */
         random_text(uid, 20 + next() % 90, flavour);
         random_text(summary, next() % 180, flavour);
-        ics_event ev = {uid, (int64_t)(next() % 4000000000ull), 1800000000 + (int64_t)(next() % 9999999),
+        ics_event ev = {uid,        (int64_t)(next() % 4000000000ull),
+                        1800000000 + (int64_t)(next() % 9999999),
                         1810000000, summary, {NULL, NULL}, {NULL, NULL}};
         for (int k = 0; k < 2; k++) {
             if (next() % 5 == 0)
