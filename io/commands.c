@@ -118,6 +118,52 @@ int cmd_import(const cli_options *o, mm_diag *diag)
 
 /* ---- matching ------------------------------------------------------------ */
 
+/*
+ * Where a run's files go as they are written: the store (in the run's
+ * transaction) and, when there is one, the output folder. A failure of the
+ * folder does not stop the run from being saved: it is kept in dir_rc, the
+ * folder gets nothing more, and it is reported once the run is saved.
+ */
+typedef struct run_sink {
+    file_sink sink;
+    const file_sink *store;
+    outdir *dir;  /* NULL: no output folder */
+    int dir_rc;   /* the folder's first failure */
+    int dir_open; /* the folder has the current file open */
+} run_sink;
+
+static int tee_open(void *ctx, const char *name)
+{
+    run_sink *t = ctx;
+    int rc = t->store->open(t->store->ctx, name);
+    if (rc == MM_OK && t->dir && t->dir_rc == MM_OK)
+        t->dir_open = (t->dir_rc = t->dir->sink.open(t->dir, name)) == MM_OK;
+    return rc;
+}
+
+static int tee_write(void *ctx, const char *data, size_t len)
+{
+    run_sink *t = ctx;
+    if (t->dir_open && (t->dir_rc = t->dir->sink.write(t->dir, data, len)) != MM_OK) {
+        t->dir->sink.close(t->dir, 0);
+        t->dir_open = 0;
+    }
+    return t->store->write(t->store->ctx, data, len);
+}
+
+static int tee_close(void *ctx, int ok)
+{
+    run_sink *t = ctx;
+    int rc = t->store->close(t->store->ctx, ok);
+    if (t->dir_open) {
+        int c = t->dir->sink.close(t->dir, ok && rc == MM_OK);
+        if (t->dir_rc == MM_OK)
+            t->dir_rc = c;
+        t->dir_open = 0;
+    }
+    return rc;
+}
+
 typedef struct run_ctx {
     const cli_options *o;
     mm_config cfg;
@@ -130,9 +176,10 @@ typedef struct run_ctx {
     sched_result sched;
     cJSON *recognition;
     mm_diag *diag;
+    run_sink files;
 } run_ctx;
 
-static int make_files(void *ctx, int64_t run_id, file_set *files)
+static int write_files(void *ctx, int64_t run_id, const file_sink *stored)
 {
     run_ctx *rc = ctx;
     report_meta meta;
@@ -144,7 +191,8 @@ static int make_files(void *ctx, int64_t run_id, file_set *files)
     memcpy(meta.timings_ms, rc->t, sizeof meta.timings_ms);
     meta.diag = rc->diag;
     meta.recognition = rc->recognition;
-    return report_make_files(rc->result, &rc->sched, &meta, files);
+    rc->files.store = stored;
+    return report_write_files(rc->result, &rc->sched, &meta, &rc->files.sink);
 }
 
 static void print_summary(const run_ctx *c, int64_t run_id, const char *out)
@@ -251,7 +299,6 @@ static int match_and_save(run_ctx *c, store *s, const char *out)
 {
     int rc = MM_OK;
     int64_t run_id = 0;
-    file_set files = {0};
     double t0 = now_ms();
     /* a folder that cannot be created fails the run before it is saved */
     if (out && (rc = fileio_mkdirs(out)) != MM_OK) {
@@ -330,12 +377,25 @@ static int match_and_save(run_ctx *c, store *s, const char *out)
     if (!c->recognition)
         goto free_run;
     progress(c->o, "writing the run");
-    rc = store_save_run(s, &run, make_files, c, &run_id, &files, c->diag);
-    if (rc == MM_OK && out && (rc = fileset_write(out, &files, c->diag)) != MM_OK)
-        mm_diag_error(c->diag, rc, out, 0, 0,
-                      "run %lld is saved in the store; `mentormatch report --run %lld --out "
-                      "DIR` writes its files",
-                      (long long)run_id, (long long)run_id);
+    /* the files go to the store and the folder as they are written; the
+       folder's are renamed into place once the run is saved */
+    outdir od;
+    if (out)
+        outdir_begin(&od, out, c->diag);
+    c->files = (run_sink){{tee_open, tee_write, tee_close, &c->files}, NULL, out ? &od : NULL,
+                          MM_OK, 0};
+    rc = store_save_run(s, &run, write_files, c, &run_id, c->diag);
+    if (out) {
+        if (rc != MM_OK || c->files.dir_rc != MM_OK)
+            outdir_abort(&od);
+        if (rc == MM_OK && (rc = c->files.dir_rc) == MM_OK)
+            rc = outdir_commit(&od);
+        if (rc != MM_OK && run_id)
+            mm_diag_error(c->diag, rc, out, 0, 0,
+                          "run %lld is saved in the store; `mentormatch report --run %lld "
+                          "--out DIR` writes its files",
+                          (long long)run_id, (long long)run_id);
+    }
     if (rc == MM_OK && !c->o->quiet)
         print_summary(c, run_id, out);
 free_run:
@@ -344,7 +404,6 @@ free_run:
     cJSON_Delete(config);
     free(config_text);
 done:
-    fileset_free(&files);
     return rc;
 }
 
@@ -431,18 +490,22 @@ done:
 int cmd_report(const cli_options *o, mm_diag *diag)
 {
     store *s = NULL;
-    file_set files = {0};
+    outdir od;
     int64_t id = 0;
     if (!o->db || !o->out)
         return cli_usage_error("%s", "report: --db FILE and --out DIR are required");
     int rc = store_open(o->db, 1, &s, diag);
-    if (rc == MM_OK)
-        rc = store_run_files(s, o->n_runs ? o->runs[0] : 0, &id, &files, diag);
-    if (rc == MM_OK)
-        rc = fileset_write(o->out, &files, diag);
+    if (rc == MM_OK) {
+        /* straight from the store into temporary files, renamed at the end */
+        outdir_begin(&od, o->out, diag);
+        rc = store_run_files(s, o->n_runs ? o->runs[0] : 0, NULL, &id, &od.sink, diag);
+        if (rc == MM_OK)
+            rc = outdir_commit(&od);
+        else
+            outdir_abort(&od);
+    }
     if (rc == MM_OK && !o->quiet)
         printf("run %lld written to %s\n", (long long)id, o->out);
-    fileset_free(&files);
     store_close(s);
     return rc;
 }
@@ -486,8 +549,10 @@ static double jnum(const cJSON *o, const char *key)
 static int load_report(store *s, int64_t id, int64_t *found, cJSON **out, mm_diag *diag)
 {
     file_set files = {0};
+    fileset_sink fs;
+    fileset_sink_init(&fs, &files);
     *out = NULL;
-    int rc = store_run_files(s, id, found, &files, diag);
+    int rc = store_run_files(s, id, "report.json", found, &fs.sink, diag);
     if (rc == MM_OK) {
         const struct file_set_entry *rj = fileset_find(&files, "report.json");
         if (rj && json_parse(rj->data, rj->len, out) == MM_ENOMEM)

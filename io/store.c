@@ -18,7 +18,12 @@
 #include "fileio.h"
 #include "model.h"
 
-#define SCHEMA_VERSION 1
+/* 1: the first; 2: output files in chunks (run_outputs, run_output_chunks) */
+#define SCHEMA_VERSION 2
+
+/* The largest piece of an output file stored in one row: files of any size
+   (past SQLite's largest blob, 1 GB by default) are stored in pieces. */
+#define STORE_CHUNK ((size_t)1 << 20)
 
 struct store {
     sqlite3 *db;
@@ -92,10 +97,24 @@ static const char schema_sql[] =
     "  published INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1)),"
     "  summary TEXT NOT NULL) STRICT;"
     "CREATE UNIQUE INDEX IF NOT EXISTS runs_official ON runs(quarter) WHERE published = 1;"
+    /* before schema 2: a run's output files, each whole in content (read,
+       never written since) */
     "CREATE TABLE IF NOT EXISTS run_files("
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
     "  name TEXT NOT NULL, content BLOB NOT NULL,"
     "  PRIMARY KEY (run_id, name)) STRICT, WITHOUT ROWID;"
+    /* since schema 2: a run's output files, each the concatenation of its
+       `chunks` rows of run_output_chunks, seq 0, 1, ... */
+    "CREATE TABLE IF NOT EXISTS run_outputs("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL, chunks INTEGER NOT NULL CHECK (chunks >= 0),"
+    "  PRIMARY KEY (run_id, name)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS run_output_chunks("
+    "  run_id INTEGER NOT NULL, name TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL CHECK (seq >= 0), content BLOB NOT NULL,"
+    "  UNIQUE (run_id, name, seq),"
+    "  FOREIGN KEY (run_id, name) REFERENCES run_outputs(run_id, name)"
+    "   ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED) STRICT;"
     "CREATE TABLE IF NOT EXISTS run_pairs("
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
     "  track TEXT NOT NULL CHECK (track IN ('mentoring', 'shadowing')),"
@@ -234,6 +253,8 @@ int store_open(const char *path, int must_exist, store **out, mm_diag *diag)
         goto done;
     }
     if (version < SCHEMA_VERSION) {
+        /* from 1: the tables of schema 2 come with the rest (which exists);
+           the files of earlier runs stay where they are */
         char sql[sizeof schema_sql + 128];
         snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; %s PRAGMA user_version = %d; COMMIT;",
                  schema_sql, SCHEMA_VERSION);
@@ -668,11 +689,61 @@ fail:
 
 /* ---- runs ---------------------------------------------------------------- */
 
-int store_save_run(store *s, const store_run *run, store_files_fn make_files, void *ctx,
-                   int64_t *run_id, file_set *files, mm_diag *diag)
+/* The sink that stores a run's files: each write in chunks of at most
+   STORE_CHUNK bytes, the file's row at its close. */
+typedef struct file_store {
+    file_sink sink;
+    store *s;
+    mm_diag *diag;
+    int64_t run_id;
+    sqlite3_stmt *chunk, *file;
+    char *name;
+    int64_t seq;
+} file_store;
+
+static int fs_open(void *ctx, const char *name)
+{
+    file_store *f = ctx;
+    f->seq = 0;
+    return (f->name = strdup(name)) ? MM_OK : MM_ENOMEM;
+}
+
+static int fs_write(void *ctx, const char *data, size_t len)
+{
+    file_store *f = ctx;
+    int rc = MM_OK;
+    for (size_t at = 0; at < len && rc == MM_OK; at += STORE_CHUNK) {
+        size_t n = len - at < STORE_CHUNK ? len - at : STORE_CHUNK;
+        sqlite3_bind_int64(f->chunk, 1, f->run_id);
+        bind_text(f->chunk, 2, f->name);
+        sqlite3_bind_int64(f->chunk, 3, f->seq++);
+        sqlite3_bind_blob64(f->chunk, 4, data + at, n, SQLITE_STATIC);
+        rc = step_reset(f->s, f->chunk, f->diag);
+    }
+    return rc;
+}
+
+static int fs_close(void *ctx, int ok)
+{
+    file_store *f = ctx;
+    int rc = MM_OK;
+    if (ok) {
+        sqlite3_bind_int64(f->file, 1, f->run_id);
+        bind_text(f->file, 2, f->name);
+        sqlite3_bind_int64(f->file, 3, f->seq);
+        rc = step_reset(f->s, f->file, f->diag);
+    }
+    free(f->name);
+    f->name = NULL;
+    return rc;
+}
+
+int store_save_run(store *s, const store_run *run, store_files_fn write_files, void *ctx,
+                   int64_t *run_id, mm_diag *diag)
 {
     int rc = MM_OK;
     sqlite3_stmt *st = NULL;
+    file_store fs = {{fs_open, fs_write, fs_close, &fs}, s, diag, 0, NULL, NULL, NULL, 0};
     if ((rc = exec(s, "BEGIN IMMEDIATE", diag)) != MM_OK)
         return rc;
     int64_t id = 1;
@@ -685,8 +756,6 @@ int store_save_run(store *s, const store_run *run, store_files_fn make_files, vo
     id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     st = NULL;
-    if ((rc = make_files(ctx, id, files)) != MM_OK)
-        goto done;
     if ((rc = prep(s, "INSERT INTO runs(id, created_at, quarter, status, inputs_sha256, config,"
                       " threads, summary) VALUES (?1, ?2, ?3, 'done', ?4, ?5, ?6, ?7)",
                    &st, diag)) != MM_OK)
@@ -702,18 +771,13 @@ int store_save_run(store *s, const store_run *run, store_files_fn make_files, vo
         goto done;
     sqlite3_finalize(st);
     st = NULL;
-    if ((rc = prep(s, "INSERT INTO run_files(run_id, name, content) VALUES (?1, ?2, ?3)", &st,
-                   diag)) != MM_OK)
+    fs.run_id = id;
+    if ((rc = prep(s, "INSERT INTO run_output_chunks(run_id, name, seq, content)"
+                      " VALUES (?1, ?2, ?3, ?4)", &fs.chunk, diag)) != MM_OK ||
+        (rc = prep(s, "INSERT INTO run_outputs(run_id, name, chunks) VALUES (?1, ?2, ?3)",
+                   &fs.file, diag)) != MM_OK ||
+        (rc = write_files(ctx, id, &fs.sink)) != MM_OK)
         goto done;
-    for (size_t i = 0; i < files->n; i++) {
-        sqlite3_bind_int64(st, 1, id);
-        bind_text(st, 2, files->files[i].name);
-        sqlite3_bind_blob64(st, 3, files->files[i].data, files->files[i].len, SQLITE_STATIC);
-        if ((rc = step_reset(s, st, diag)) != MM_OK)
-            goto done;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
     if ((rc = prep(s, "INSERT INTO run_pairs(run_id, track, learner_id, partner_id, score, pinned,"
                       " sessions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st, diag)) != MM_OK)
         goto done;
@@ -748,22 +812,78 @@ int store_save_run(store *s, const store_run *run, store_files_fn make_files, vo
     rc = exec(s, "COMMIT", diag);
 done:
     sqlite3_finalize(st);
+    sqlite3_finalize(fs.chunk);
+    sqlite3_finalize(fs.file);
+    free(fs.name);
     if (rc != MM_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     *run_id = rc == MM_OK ? id : 0;
     return rc;
 }
 
-int store_run_files(store *s, int64_t run_id, int64_t *found_id, file_set *files,
-                    mm_diag *diag)
+/* Writes one stored file into sink: its row of run_outputs just read by st
+   (name, chunks), its content from run_output_chunks. */
+static int read_chunks(store *s, int64_t run_id, sqlite3_stmt *st, const file_sink *sink,
+                       mm_diag *diag)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  run_id > 0 ? "SELECT id FROM runs WHERE id = ?1"
-                             : "SELECT id FROM runs ORDER BY id DESC LIMIT 1",
-                  &st, diag);
+    const char *name = col_text(st, 0);
+    int64_t chunks = sqlite3_column_int64(st, 1);
+    sqlite3_stmt *ch = NULL;
+    int rc = sink->open(sink->ctx, name);
     if (rc != MM_OK)
         return rc;
+    if ((rc = prep(s, "SELECT seq, content FROM run_output_chunks"
+                      " WHERE run_id = ?1 AND name = ?2 ORDER BY seq", &ch, diag)) != MM_OK)
+        goto done;
+    sqlite3_bind_int64(ch, 1, run_id);
+    bind_text(ch, 2, name);
+    int64_t seq = 0;
+    int r = SQLITE_DONE;
+    while (rc == MM_OK && (r = step_row(ch)) == SQLITE_ROW) {
+        if (sqlite3_column_int64(ch, 0) != seq++)
+            break;
+        size_t len = (size_t)sqlite3_column_bytes(ch, 1);
+        if (len)
+            rc = sink->write(sink->ctx, sqlite3_column_blob(ch, 1), len);
+    }
+    if (rc == MM_OK && r != SQLITE_ROW && r != SQLITE_DONE)
+        rc = db_error(s, diag, "read run files");
+    else if (rc == MM_OK && (r == SQLITE_ROW || seq != chunks))
+        rc = mm_diag_error(diag, MM_ESTORE, s->path, 0, 0,
+                           "run %lld: the stored %s is incomplete", (long long)run_id, name);
+done:
+    sqlite3_finalize(ch);
+    int c = sink->close(sink->ctx, rc == MM_OK);
+    return rc != MM_OK ? rc : c;
+}
+
+/* A file of a run stored before schema 2, whole in its row of run_files
+   just read by st (name, content). */
+static int read_whole(sqlite3_stmt *st, const file_sink *sink)
+{
+    int rc = sink->open(sink->ctx, col_text(st, 0));
+    if (rc != MM_OK)
+        return rc;
+    size_t len = (size_t)sqlite3_column_bytes(st, 1);
+    if (len)
+        rc = sink->write(sink->ctx, sqlite3_column_blob(st, 1), len);
+    int c = sink->close(sink->ctx, rc == MM_OK);
+    return rc != MM_OK ? rc : c;
+}
+
+int store_run_files(store *s, int64_t run_id, const char *only, int64_t *found_id,
+                    const file_sink *sink, mm_diag *diag)
+{
+    sqlite3_stmt *st = NULL;
+    /* one read transaction: the files of one state of the store */
+    int rc = exec(s, "BEGIN", diag);
+    if (rc != MM_OK)
+        return rc;
+    if ((rc = prep(s,
+                   run_id > 0 ? "SELECT id FROM runs WHERE id = ?1"
+                              : "SELECT id FROM runs ORDER BY id DESC LIMIT 1",
+                   &st, diag)) != MM_OK)
+        goto done;
     if (run_id > 0)
         sqlite3_bind_int64(st, 1, run_id);
     int r = step_row(st);
@@ -780,27 +900,37 @@ int store_run_files(store *s, int64_t run_id, int64_t *found_id, file_set *files
     *found_id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     st = NULL;
-    if ((rc = prep(s, "SELECT name, content FROM run_files WHERE run_id = ?1 ORDER BY name", &st,
-                   diag)) != MM_OK)
-        goto done;
-    sqlite3_bind_int64(st, 1, *found_id);
-    while ((r = step_row(st)) == SQLITE_ROW) {
-        size_t len = (size_t)sqlite3_column_bytes(st, 1);
-        char *data = malloc(len + 1);
-        if (!data) {
-            rc = MM_ENOMEM;
-            goto done;
+    /* a run's files are in run_outputs, or in run_files for a run stored
+       before schema 2 (searched only then: a search there may read whole
+       files, SQLite comparing keys of a WITHOUT ROWID table on whole rows) */
+    size_t files = 0;
+    for (int legacy = 0; legacy < 2 && rc == MM_OK && !(legacy && files); legacy++) {
+        sqlite3_finalize(st);
+        st = NULL;
+        if ((rc = prep(s,
+                       legacy ? "SELECT name, content FROM run_files WHERE run_id = ?1"
+                                " AND (?2 IS NULL OR name = ?2) ORDER BY name"
+                              : "SELECT name, chunks FROM run_outputs WHERE run_id = ?1"
+                                " AND (?2 IS NULL OR name = ?2) ORDER BY name",
+                       &st, diag)) != MM_OK)
+            break;
+        sqlite3_bind_int64(st, 1, *found_id);
+        if (only)
+            bind_text(st, 2, only);
+        while (rc == MM_OK && (r = step_row(st)) == SQLITE_ROW) {
+            rc = legacy ? read_whole(st, sink) : read_chunks(s, *found_id, st, sink, diag);
+            files++;
         }
-        if (len)
-            memcpy(data, sqlite3_column_blob(st, 1), len);
-        data[len] = '\0';
-        if ((rc = fileset_add(files, col_text(st, 0), data, len)) != MM_OK)
-            goto done;
+        if (rc == MM_OK && r != SQLITE_DONE)
+            rc = db_error(s, diag, "read run files");
     }
-    if (r != SQLITE_DONE)
-        rc = db_error(s, diag, "read run files");
 done:
     sqlite3_finalize(st);
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        if (rc == MM_OK)
+            rc = db_error(s, diag, "read run files");
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
     return rc;
 }
 

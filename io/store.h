@@ -61,18 +61,21 @@ typedef struct store_run {
 
 /*
  * Writes a run in one transaction. The run's id is chosen first and handed
- * to make_files, which builds the run's output files (report.json and the
- * files derived from it) into *files; they are stored with the run, so that
- * a stored run re-exports byte for byte. The caller frees *files.
+ * to write_files, which writes the run's output files (report.json and the
+ * files derived from it) into the sink it is given, as they are produced:
+ * they are stored with the run, in pieces (any size), so that a stored run
+ * re-exports byte for byte. The sink is valid during the call only.
  */
-typedef int (*store_files_fn)(void *ctx, int64_t run_id, file_set *files);
-int store_save_run(store *s, const store_run *run, store_files_fn make_files, void *ctx,
-                   int64_t *run_id, file_set *files, mm_diag *diag);
+typedef int (*store_files_fn)(void *ctx, int64_t run_id, const file_sink *files);
+int store_save_run(store *s, const store_run *run, store_files_fn write_files, void *ctx,
+                   int64_t *run_id, mm_diag *diag);
 
-/* The stored output files of a run (id <= 0: the newest run); MM_ENOTFOUND
-   when none. */
-int store_run_files(store *s, int64_t run_id, int64_t *found_id, file_set *files,
-                    mm_diag *diag);
+/* Writes the stored output files of a run (id <= 0: the newest) into sink,
+   in the order of their names; only the one called only when it is not
+   NULL. MM_ENOTFOUND when there is no such run, else MM_OK, a store error
+   or the sink's code. */
+int store_run_files(store *s, int64_t run_id, const char *only, int64_t *found_id,
+                    const file_sink *sink, mm_diag *diag);
 
 /*
  * Makes run_id the official (published) run of its quarter. When another run

@@ -35,7 +35,7 @@ static const char *const kinds[] = {"departments.csv", "employees.csv", "skills.
 static store *fb_store;
 static int64_t fb_run;
 
-static int no_files(void *ctx, int64_t run_id, file_set *files)
+static int no_files(void *ctx, int64_t run_id, const file_sink *files)
 {
     (void)ctx;
     (void)run_id;
@@ -53,7 +53,6 @@ static void feedback_setup(void)
                                        {"shadowing", "E004", "E005", 600, 0, 1},
                                        {"shadowing", "E002", "E001", 500, 0, 1}};
     char path[4200];
-    file_set files = {0};
     int64_t replaced = 0;
     char quarter[16];
     mm_diag *diag = mm_diag_new(10);
@@ -69,13 +68,12 @@ static void feedback_setup(void)
                      0,
                      "{}"};
     if (!diag || store_open(path, 0, &fb_store, diag) != MM_OK ||
-        store_save_run(fb_store, &run, no_files, NULL, &fb_run, &files, diag) != MM_OK ||
+        store_save_run(fb_store, &run, no_files, NULL, &fb_run, diag) != MM_OK ||
         store_publish_run(fb_store, fb_run, false, quarter, &replaced, diag) != MM_OK) {
         fprintf(stderr, "fuzz_csv: cannot set up the feedback store\n");
         exit(2);
     }
     atexit(close_store);
-    fileset_free(&files);
     mm_diag_free(diag);
 }
 

@@ -179,7 +179,7 @@ static void test_mapping_keys(void **state)
 
 /* ---- feedback.csv -------------------------------------------------------------- */
 
-static int no_files(void *ctx, int64_t run_id, file_set *files)
+static int no_files(void *ctx, int64_t run_id, const file_sink *files)
 {
     (void)ctx;
     (void)run_id;
@@ -197,11 +197,9 @@ static int64_t published_run(fixture *f)
     store_pair p[2];
     memcpy(p, pairs, sizeof p);
     store_run run = {"2027-03-01T00:00:00Z", "2027Q1", "0000", "{}", 1, p, 2, NULL, 0, "{}"};
-    file_set files = {0};
     int64_t id = 0, replaced = 0;
     char quarter[16];
-    assert_int_equal(store_save_run(f->s, &run, no_files, NULL, &id, &files, f->diag), MM_OK);
-    fileset_free(&files);
+    assert_int_equal(store_save_run(f->s, &run, no_files, NULL, &id, f->diag), MM_OK);
     assert_int_equal(store_publish_run(f->s, id, false, quarter, &replaced, f->diag), MM_OK);
     return id;
 }

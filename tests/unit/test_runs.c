@@ -1,7 +1,8 @@
 /*
  * test_runs.c - stored runs and what is built from them, without the
  * engine: runs written by hand into a store holding tests/cases/_base, then
- * the store's answers for missing runs and stores, publishing, feedback.csv
+ * the store's answers for missing runs and stores, output files stored in
+ * chunks (and those of a schema 1 store, whole), publishing, feedback.csv
  * checked with FILE:LINE:COLUMN errors, the recognition record and its
  * Markdown, and the diff of two reports.
  */
@@ -52,23 +53,32 @@ static int has(const mm_diag *diag, const char *want)
     return 0;
 }
 
-static int make_files(void *ctx, int64_t run_id, file_set *files)
+/* Writes a whole file into a sink. */
+static int put_file(const file_sink *sink, const char *name, const char *data, size_t len)
+{
+    int rc = sink->open(sink->ctx, name);
+    if (rc != MM_OK)
+        return rc;
+    rc = len ? sink->write(sink->ctx, data, len) : MM_OK;
+    int c = sink->close(sink->ctx, rc == MM_OK);
+    return rc != MM_OK ? rc : c;
+}
+
+static int make_files(void *ctx, int64_t run_id, const file_sink *files)
 {
     (void)ctx;
-    char *text = malloc(64);
-    char *empty = malloc(1);
-    if (!text || !empty) {
-        free(text);
-        free(empty);
-        return MM_ENOMEM;
-    }
-    snprintf(text, 64, "{\"run\": {\"id\": %lld}}", (long long)run_id);
-    int rc = fileset_add(files, "report.json", text, strlen(text));
-    if (rc == MM_OK)
-        rc = fileset_add(files, "empty.csv", empty, 0);
-    else
-        free(empty);
-    return rc;
+    char text[64];
+    snprintf(text, sizeof text, "{\"run\": {\"id\": %lld}}", (long long)run_id);
+    int rc = put_file(files, "report.json", text, strlen(text));
+    return rc != MM_OK ? rc : put_file(files, "empty.csv", "", 0);
+}
+
+/* The stored files of a run (id <= 0: the newest) into *files. */
+static int run_files(fixture *f, int64_t id, const char *only, int64_t *found, file_set *files)
+{
+    fileset_sink fs;
+    fileset_sink_init(&fs, files);
+    return store_run_files(f->s, id, only, found, &fs.sink, f->diag);
 }
 
 /* A run of quarter q: E002 mentored by E001, E004 shadowing E003 and E006. */
@@ -85,10 +95,8 @@ static int64_t save_run(fixture *f, const char *q, int32_t sessions)
         p[i].sessions = sessions;
     static const store_unmatched un[] = {{"mentoring", "E004", "grade_gap"}};
     store_run run = {"2027-03-01T00:00:00Z", q, "0000", "{}", 1, p, 3, un, 1, "{}"};
-    file_set files = {0};
     int64_t id = 0;
-    assert_int_equal(store_save_run(f->s, &run, make_files, NULL, &id, &files, f->diag), MM_OK);
-    fileset_free(&files);
+    assert_int_equal(store_save_run(f->s, &run, make_files, NULL, &id, f->diag), MM_OK);
     return id;
 }
 
@@ -175,9 +183,9 @@ static void test_missing_runs(void **state)
     file_set files = {0};
     int64_t found = 0;
     bool published = true;
-    assert_int_equal(store_run_files(f->s, 0, &found, &files, f->diag), MM_ENOTFOUND);
+    assert_int_equal(run_files(f, 0, NULL, &found, &files), MM_ENOTFOUND);
     assert_true(has(f->diag, "no runs yet"));
-    assert_int_equal(store_run_files(f->s, 7, &found, &files, f->diag), MM_ENOTFOUND);
+    assert_int_equal(run_files(f, 7, NULL, &found, &files), MM_ENOTFOUND);
     assert_true(has(f->diag, "no run 7"));
     assert_int_equal(files.n, 0);
     mm_diag_clear(f->diag);
@@ -206,7 +214,7 @@ static void test_run_files_and_publish(void **state)
     /* the newest run's files, an empty one included */
     file_set files = {0};
     int64_t found = 0;
-    assert_int_equal(store_run_files(f->s, 0, &found, &files, f->diag), MM_OK);
+    assert_int_equal(run_files(f, 0, NULL, &found, &files), MM_OK);
     assert_int_equal(found, 2);
     assert_int_equal(files.n, 2);
     const struct file_set_entry *e = fileset_find(&files, "empty.csv");
@@ -324,10 +332,8 @@ static void test_feedback_no_pairs(void **state)
 {
     fixture *f = *state;
     store_run run = {"2027-03-01T00:00:00Z", "2027Q2", "0000", "{}", 1, NULL, 0, NULL, 0, "{}"};
-    file_set files = {0};
     int64_t id = 0;
-    assert_int_equal(store_save_run(f->s, &run, make_files, NULL, &id, &files, f->diag), MM_OK);
-    fileset_free(&files);
+    assert_int_equal(store_save_run(f->s, &run, make_files, NULL, &id, f->diag), MM_OK);
     char quarter[16];
     int64_t replaced;
     assert_int_equal(store_publish_run(f->s, id, false, quarter, &replaced, f->diag), MM_OK);
@@ -561,12 +567,179 @@ static void test_diff(void **state)
     cJSON_Delete(b);
 }
 
+/* ---- output files stored in chunks ------------------------------------------ */
+
+#define BIG_LEN ((size_t)5 * 1048576 + 12345)
+
+/* A large file given in pieces of many sizes, and a small one. */
+static int big_files(void *ctx, int64_t run_id, const file_sink *files)
+{
+    const char *big = ctx;
+    (void)run_id;
+    int rc = files->open(files->ctx, "big.json");
+    static const size_t steps[] = {1, 4095, 1048576, 3 * 1048576 + 7};
+    size_t at = 0;
+    for (size_t i = 0; rc == MM_OK && at < BIG_LEN; i++) {
+        size_t n = steps[i % 4] < BIG_LEN - at ? steps[i % 4] : BIG_LEN - at;
+        rc = files->write(files->ctx, big + at, n);
+        at += n;
+    }
+    if (rc == MM_OK)
+        rc = files->close(files->ctx, 1);
+    return rc != MM_OK ? rc : put_file(files, "small.csv", "a,b\n", 4);
+}
+
+/* A run whose files fail midway: nothing of it is stored. */
+static int failing_files(void *ctx, int64_t run_id, const file_sink *files)
+{
+    (void)ctx;
+    (void)run_id;
+    int rc = put_file(files, "report.json", "{}", 2);
+    if (rc == MM_OK && (rc = files->open(files->ctx, "schedule.ics")) == MM_OK) {
+        rc = files->write(files->ctx, "BEGIN", 5);
+        files->close(files->ctx, 0);
+    }
+    return rc == MM_OK ? MM_ENOMEM : rc;
+}
+
+static int64_t count(const char *db, const char *sql)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return v;
+}
+
+static void test_chunked_files(void **state)
+{
+    fixture *f = *state;
+    char *big = malloc(BIG_LEN);
+    assert_non_null(big);
+    for (size_t i = 0; i < BIG_LEN; i++)
+        big[i] = (char)('a' + (i * 7919) % 26);
+    store_run run = {"2027-03-01T00:00:00Z", "2027Q1", "0000", "{}", 1, NULL, 0, NULL, 0, "{}"};
+    int64_t id = 0, found = 0;
+    assert_int_equal(store_save_run(f->s, &run, big_files, big, &id, f->diag), MM_OK);
+
+    /* no row holds more than a chunk: a file past SQLite's largest blob stores too */
+    assert_true(count(f->db, "SELECT max(length(content)) FROM run_output_chunks") <= 1048576);
+    assert_int_equal(
+        count(f->db, "SELECT chunks FROM run_outputs WHERE name = 'big.json'"),
+        count(f->db, "SELECT count(*) FROM run_output_chunks WHERE name = 'big.json'"));
+    assert_true(count(f->db, "SELECT count(*) FROM run_output_chunks") >= 6);
+
+    file_set files = {0};
+    assert_int_equal(run_files(f, id, NULL, &found, &files), MM_OK);
+    assert_int_equal(files.n, 2);
+    const struct file_set_entry *e = fileset_find(&files, "big.json");
+    assert_non_null(e);
+    assert_int_equal(e->len, BIG_LEN);
+    assert_memory_equal(e->data, big, BIG_LEN);
+    e = fileset_find(&files, "small.csv");
+    assert_non_null(e);
+    assert_string_equal(e->data, "a,b\n");
+    fileset_free(&files);
+
+    /* one file by name */
+    assert_int_equal(run_files(f, id, "small.csv", &found, &files), MM_OK);
+    assert_int_equal(files.n, 1);
+    assert_string_equal(files.files[0].name, "small.csv");
+    fileset_free(&files);
+
+    /* a run whose files fail is not stored, nor any piece of them */
+    int64_t chunks = count(f->db, "SELECT count(*) FROM run_output_chunks");
+    assert_int_equal(store_save_run(f->s, &run, failing_files, NULL, &id, f->diag), MM_ENOMEM);
+    assert_int_equal(id, 0);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM runs"), 1);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM run_output_chunks"), chunks);
+
+    /* a missing chunk is found, not read as a shorter file */
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "DELETE FROM run_output_chunks WHERE name = 'big.json'"
+                                     " AND seq = 2", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(run_files(f, 1, NULL, &found, &files), MM_ESTORE);
+    assert_true(has(f->diag, "run 1: the stored big.json is incomplete"));
+    assert_int_equal(files.n, 0);
+    fileset_free(&files);
+    free(big);
+}
+
+/* A store of schema 1 (files whole in run_files.content) opens as it is:
+   its runs re-export, and new runs are stored beside them in chunks. */
+static void test_schema_1_store(void **state)
+{
+    fixture *f = *state;
+    char path[160];
+    snprintf(path, sizeof path, "%s/v1.db", f->dir);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(h,
+                     "CREATE TABLE runs(id INTEGER PRIMARY KEY, created_at TEXT NOT NULL,"
+                     " quarter TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('done',"
+                     " 'failed')), inputs_sha256 TEXT NOT NULL, config TEXT NOT NULL,"
+                     " threads INTEGER NOT NULL, published INTEGER NOT NULL DEFAULT 0 CHECK"
+                     " (published IN (0, 1)), summary TEXT NOT NULL) STRICT;"
+                     "CREATE TABLE run_files(run_id INTEGER NOT NULL REFERENCES runs(id) ON"
+                     " DELETE CASCADE, name TEXT NOT NULL, content BLOB NOT NULL,"
+                     " PRIMARY KEY (run_id, name)) STRICT, WITHOUT ROWID;"
+                     "INSERT INTO runs VALUES (1, '2027-01-01T00:00:00Z', '2027Q1', 'done',"
+                     " '00', '{}', 1, 0, '{}');"
+                     "INSERT INTO run_files VALUES (1, 'report.json', CAST('{\"old\": 1}' AS"
+                     " BLOB)), (1, 'empty.csv', X'');"
+                     "PRAGMA user_version = 1;",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(h);
+    store *s = NULL;
+    assert_int_equal(store_open(path, 1, &s, f->diag), MM_OK);
+    assert_int_equal(count(path, "PRAGMA user_version"), 2);
+    store *keep = f->s;
+    f->s = s;
+    file_set files = {0};
+    int64_t found = 0, id = 0;
+    assert_int_equal(run_files(f, 1, NULL, &found, &files), MM_OK);
+    assert_int_equal(files.n, 2);
+    assert_string_equal(fileset_find(&files, "report.json")->data, "{\"old\": 1}");
+    assert_int_equal(fileset_find(&files, "empty.csv")->len, 0);
+    fileset_free(&files);
+    store_run run = {"2027-03-01T00:00:00Z", "2027Q1", "0000", "{}", 1, NULL, 0, NULL, 0, "{}"};
+    assert_int_equal(store_save_run(s, &run, make_files, NULL, &id, f->diag), MM_OK);
+    assert_int_equal(id, 2);
+    assert_int_equal(run_files(f, 2, "report.json", &found, &files), MM_OK);
+    assert_string_equal(files.files[0].data, "{\"run\": {\"id\": 2}}");
+    fileset_free(&files);
+    assert_int_equal(count(path, "SELECT count(*) FROM run_output_chunks WHERE run_id = 2"), 1);
+    assert_int_equal(count(path, "SELECT count(*) FROM run_outputs WHERE run_id = 2"), 2);
+    assert_int_equal(count(path, "SELECT count(*) FROM run_files WHERE run_id = 2"), 0);
+    /* deleting a run takes its files and their chunks */
+    store_close(s);
+    f->s = keep;
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE id = 2",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(count(path, "SELECT count(*) FROM run_output_chunks"), 0);
+    assert_int_equal(count(path, "SELECT count(*) FROM run_outputs"), 0);
+    assert_int_equal(count(path, "SELECT count(*) FROM run_files"), 2);
+}
+
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_runs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_run_files_and_publish, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chunked_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schema_1_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback_no_pairs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recognition, setup, teardown),
