@@ -399,7 +399,11 @@ static int dir_close(void *ctx, int ok)
     int fd = od->fd;
     od->fd = -1;
     if (!ok) {
+        /* abandoned: dropped, so that outdir_commit leaves its old version */
+        struct outdir_file *f = &od->files[--od->n];
         close(fd);
+        unlink(f->tmp);
+        free(f->name);
         return MM_OK;
     }
     if (finish_temp(fd) != MM_OK)

@@ -120,7 +120,8 @@ void fileset_sink_init(fileset_sink *fs, file_set *set);
  * The output folder, written as the files come: each into a temporary file
  * beside its final name (open creates it, and the folder when missing;
  * write appends, and starts the disk writes every few megabytes so that
- * they go on while the rest is produced; close fsyncs it), and
+ * they go on while the rest is produced; close fsyncs it, or removes it
+ * when the file is abandoned, leaving the old version), and
  * outdir_commit renames them all as fileset_write does. A failure is
  * recorded in diag with its path.
  * Usage: outdir_begin, the files through od->sink, then outdir_commit, or

@@ -3,7 +3,11 @@
  * returns, and that a failed write leaves the old file and no temporary one.
  * Failures are made from the file system's own rules (a file where a folder
  * should be, a folder where a file should be, a name over PATH_MAX, a file
- * size limit), so that they hold for root too.
+ * size limit), so that they hold for root too. The streams: what a sink
+ * is handed (pieces in order, a piece past the buffer whole, nothing after
+ * a failure), the output folder written in pieces past the size at which it
+ * starts writeback, a file abandoned midway that must not be committed, and
+ * renames at the commit that fail.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -310,6 +314,312 @@ static void test_fileset_path_too_long(void **state)
     free(dir);
 }
 
+/* ---- streams ------------------------------------------------------------- */
+
+/* A sink that keeps what it is given and fails where told. */
+typedef struct mock_sink {
+    file_sink sink;
+    int open_rc, close_rc; /* what open and close return */
+    int fail_write;        /* the write (1, 2, ...) that returns MM_EIO; 0: none */
+    int opens, writes, closes, last_ok;
+    char *data;
+    size_t len;
+} mock_sink;
+
+static int mock_open(void *ctx, const char *name)
+{
+    mock_sink *m = ctx;
+    (void)name;
+    m->opens++;
+    return m->open_rc;
+}
+
+static int mock_write(void *ctx, const char *data, size_t len)
+{
+    mock_sink *m = ctx;
+    if (++m->writes == m->fail_write)
+        return MM_EIO;
+    char *p = realloc(m->data, m->len + len);
+    assert_non_null(p);
+    memcpy(p + m->len, data, len);
+    m->data = p;
+    m->len += len;
+    return MM_OK;
+}
+
+static int mock_close(void *ctx, int ok)
+{
+    mock_sink *m = ctx;
+    m->closes++;
+    m->last_ok = ok;
+    return m->close_rc;
+}
+
+static void mock_init(mock_sink *m)
+{
+    memset(m, 0, sizeof *m);
+    m->sink = (file_sink){mock_open, mock_write, mock_close, m};
+}
+
+/* len bytes of a pattern that differs from one piece to the next. */
+static char *pattern(size_t len, unsigned seed)
+{
+    char *p = malloc(len);
+    assert_non_null(p);
+    for (size_t i = 0; i < len; i++)
+        p[i] = (char)('a' + (i * 31 + seed * 7) % 26);
+    return p;
+}
+
+static void test_ostream(void **state)
+{
+    (void)state;
+    mock_sink m;
+    ostream os;
+    size_t big_len = OSTREAM_BUFFER * 3 + 5;
+    char *big = pattern(big_len, 1);
+
+    /* small pieces buffered, a piece past the buffer handed over whole, in order */
+    mock_init(&m);
+    assert_int_equal(ostream_open(&os, &m.sink, "f"), MM_OK);
+    ostream_puts(&os, "head,");
+    ostream_putc(&os, '!');
+    ostream_write(&os, big, big_len);
+    ostream_puts(&os, "tail");
+    assert_int_equal(ostream_close(&os, 1), MM_OK);
+    assert_int_equal(m.opens, 1);
+    assert_int_equal(m.closes, 1);
+    assert_int_equal(m.last_ok, 1);
+    assert_int_equal(m.writes, 3); /* "head,!", the piece, "tail" */
+    assert_int_equal(m.len, 6 + big_len + 4);
+    assert_memory_equal(m.data, "head,!", 6);
+    assert_memory_equal(m.data + 6, big, big_len);
+    assert_memory_equal(m.data + 6 + big_len, "tail", 4);
+    free(m.data);
+
+    /* a failed write sticks: nothing more is handed over, the file is abandoned */
+    mock_init(&m);
+    m.fail_write = 2;
+    ostream_open(&os, &m.sink, "f");
+    ostream_puts(&os, "abc");
+    ostream_write(&os, big, big_len); /* "abc" (write 1), the piece (write 2) fails */
+    ostream_write(&os, big, big_len);
+    ostream_puts(&os, "more");
+    ostream_putc(&os, 'x');
+    assert_int_equal(ostream_close(&os, 1), MM_EIO);
+    assert_int_equal(m.writes, 2);
+    assert_int_equal(m.closes, 1);
+    assert_int_equal(m.last_ok, 0);
+    assert_int_equal(m.len, 3);
+    free(m.data);
+
+    /* the buffer full to the last byte, then its flush fails */
+    mock_init(&m);
+    m.fail_write = 1;
+    ostream_open(&os, &m.sink, "f");
+    ostream_write(&os, big, OSTREAM_BUFFER);
+    ostream_putc(&os, 'x');
+    ostream_puts(&os, "yz");
+    assert_int_equal(ostream_close(&os, 1), MM_EIO);
+    assert_int_equal(m.writes, 1);
+    assert_int_equal(m.last_ok, 0);
+    assert_int_equal(m.len, 0);
+
+    /* the open fails: no close is owed, the code comes back at the close */
+    mock_init(&m);
+    m.open_rc = MM_ECANTCREAT;
+    assert_int_equal(ostream_open(&os, &m.sink, "f"), MM_ECANTCREAT);
+    ostream_puts(&os, "ignored");
+    assert_int_equal(ostream_close(&os, 1), MM_ECANTCREAT);
+    assert_int_equal(m.writes, 0);
+    assert_int_equal(m.closes, 0);
+
+    /* abandoned by the producer, or refused at the close */
+    mock_init(&m);
+    ostream_open(&os, &m.sink, "f");
+    ostream_puts(&os, "x");
+    assert_int_equal(ostream_close(&os, 0), MM_OK);
+    assert_int_equal(m.last_ok, 0);
+    free(m.data);
+    mock_init(&m);
+    m.close_rc = MM_EIO;
+    ostream_open(&os, &m.sink, "f");
+    assert_int_equal(ostream_close(&os, 1), MM_EIO);
+    assert_int_equal(m.writes, 0); /* an empty file: nothing to hand over */
+    assert_int_equal(m.last_ok, 1);
+    free(big);
+}
+
+/* Writes text as the file name through od, in one piece, closed with ok. */
+static int od_put(outdir *od, const char *name, const char *text, int ok)
+{
+    int rc = od->sink.open(od, name);
+    if (rc != MM_OK)
+        return rc;
+    rc = od->sink.write(od, text, strlen(text));
+    int c = od->sink.close(od, ok && rc == MM_OK);
+    return rc != MM_OK ? rc : c;
+}
+
+/* True when some entry of dir has ".tmp." in its name. */
+static int has_temp(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int found = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        found |= strstr(e->d_name, ".tmp.") != NULL;
+    closedir(d);
+    return found;
+}
+
+/* A file larger than every buffer, written in pieces through a stream into
+   the folder: past the size at which writeback is started, and again. */
+static void test_outdir_large_file(void **state)
+{
+    fixture *f = *state;
+    char out[128], path[160];
+    snprintf(out, sizeof out, "%s/big", f->dir);
+    size_t piece = OSTREAM_BUFFER + OSTREAM_BUFFER / 2, pieces = 13; /* 19.5 MiB */
+    size_t total = pieces * (piece + 1);
+    char *want = malloc(total);
+    assert_non_null(want);
+    mm_diag *diag = mm_diag_new(10);
+    outdir od;
+    ostream os;
+    outdir_begin(&od, out, diag);
+    assert_int_equal(ostream_open(&os, &od.sink, "big.json"), MM_OK);
+    for (size_t i = 0; i < pieces; i++) {
+        char *p = pattern(piece, (unsigned)i);
+        ostream_write(&os, p, piece);
+        ostream_putc(&os, '\n');
+        memcpy(want + i * (piece + 1), p, piece);
+        want[i * (piece + 1) + piece] = '\n';
+        free(p);
+    }
+    assert_int_equal(ostream_close(&os, 1), MM_OK);
+    assert_int_equal(od_put(&od, "report.json", "{}\n", 1), MM_OK);
+    assert_int_equal(outdir_commit(&od), MM_OK);
+    assert_int_equal(mm_diag_size(diag), 0);
+    char *got;
+    size_t len;
+    snprintf(path, sizeof path, "%s/big.json", out);
+    assert_int_equal(fileio_read(path, total + 1, &got, &len), MM_OK);
+    assert_int_equal(len, total);
+    assert_memory_equal(got, want, total);
+    assert_int_equal(entries(out), 2);
+    free(got);
+    free(want);
+    mm_diag_free(diag);
+}
+
+/* A file abandoned midway (its close with ok false) is dropped: the commit
+   of the others leaves its old version, and no temporary file. */
+static void test_outdir_abandoned_file(void **state)
+{
+    fixture *f = *state;
+    char out[128], path[160];
+    snprintf(out, sizeof out, "%s/out", f->dir);
+    assert_int_equal(fileio_mkdirs(out), MM_OK);
+    snprintf(path, sizeof path, "%s/a.csv", out);
+    put(path, "old a\n");
+    mm_diag *diag = mm_diag_new(10);
+    outdir od;
+    outdir_begin(&od, out, diag);
+    assert_int_equal(od_put(&od, "a.csv", "the new a, cut sho", 0), MM_OK);
+    assert_int_equal(od_put(&od, "b.csv", "new b\n", 1), MM_OK);
+    assert_int_equal(outdir_commit(&od), MM_OK);
+    expect_content(path, "old a\n");
+    snprintf(path, sizeof path, "%s/b.csv", out);
+    expect_content(path, "new b\n");
+    assert_int_equal(entries(out), 2);
+    mm_diag_free(diag);
+}
+
+/* Renames that fail at the commit: report.json cannot be removed (a folder
+   with something in it has its name), or another output cannot take its
+   name. MM_EIO naming the path; no temporary file is left, and no
+   report.json stands beside outputs of another run. */
+static void test_outdir_commit_fails(void **state)
+{
+    fixture *f = *state;
+    char out[128], path[160];
+    snprintf(out, sizeof out, "%s/out", f->dir);
+    snprintf(path, sizeof path, "%s/report.json/keep", out);
+    assert_int_equal(fileio_mkdirs(path), MM_OK);
+    snprintf(path, sizeof path, "%s/a.csv", out);
+    put(path, "old a\n");
+    mm_diag *diag = mm_diag_new(10);
+    outdir od;
+    outdir_begin(&od, out, diag);
+    assert_int_equal(od_put(&od, "report.json", "{\"new\": 1}\n", 1), MM_OK);
+    assert_int_equal(od_put(&od, "a.csv", "new a\n", 1), MM_OK);
+    assert_int_equal(outdir_commit(&od), MM_EIO);
+    assert_int_equal(mm_diag_size(diag), 1);
+    snprintf(path, sizeof path, "%s/report.json", out);
+    assert_string_equal(mm_diag_file(diag, 0), path);
+    assert_non_null(strstr(mm_diag_message(diag, 0), "cannot replace"));
+    assert_int_equal(fileio_is_dir(path), 1);
+    snprintf(path, sizeof path, "%s/a.csv", out);
+    expect_content(path, "old a\n");
+    assert_false(has_temp(out));
+    mm_diag_clear(diag);
+
+    /* report.json removable, then b.csv cannot be renamed over its folder */
+    snprintf(path, sizeof path, "rm -rf '%s/report.json'", out);
+    assert_int_equal(system(path), 0);
+    snprintf(path, sizeof path, "%s/report.json", out);
+    put(path, "{\"old\": 1}\n");
+    snprintf(path, sizeof path, "%s/b.csv/keep", out);
+    assert_int_equal(fileio_mkdirs(path), MM_OK);
+    outdir_begin(&od, out, diag);
+    assert_int_equal(od_put(&od, "report.json", "{\"new\": 1}\n", 1), MM_OK);
+    assert_int_equal(od_put(&od, "b.csv", "new b\n", 1), MM_OK);
+    assert_int_equal(outdir_commit(&od), MM_EIO);
+    assert_int_equal(mm_diag_size(diag), 1);
+    snprintf(path, sizeof path, "%s/b.csv", out);
+    assert_string_equal(mm_diag_file(diag, 0), path);
+    assert_non_null(strstr(mm_diag_message(diag, 0), "cannot write"));
+    snprintf(path, sizeof path, "%s/report.json", out);
+    assert_int_equal(fileio_is_dir(path), -1); /* the old one went first, the new never came */
+    assert_false(has_temp(out));
+    mm_diag_free(diag);
+}
+
+/* A sink into a file set: files in pieces, an abandoned one left out. */
+static void test_fileset_sink(void **state)
+{
+    (void)state;
+    file_set set = {0};
+    fileset_sink fs;
+    fileset_sink_init(&fs, &set);
+    size_t len = 5000;
+    char *p = pattern(len, 3);
+    assert_int_equal(fs.sink.open(fs.sink.ctx, "one"), MM_OK);
+    for (size_t at = 0; at < len; at += 700)
+        assert_int_equal(fs.sink.write(fs.sink.ctx, p + at, len - at < 700 ? len - at : 700),
+                         MM_OK);
+    assert_int_equal(fs.sink.close(fs.sink.ctx, 1), MM_OK);
+    assert_int_equal(fs.sink.open(fs.sink.ctx, "dropped"), MM_OK);
+    assert_int_equal(fs.sink.write(fs.sink.ctx, "x", 1), MM_OK);
+    assert_int_equal(fs.sink.close(fs.sink.ctx, 0), MM_OK);
+    assert_int_equal(fs.sink.open(fs.sink.ctx, "empty"), MM_OK);
+    assert_int_equal(fs.sink.close(fs.sink.ctx, 1), MM_OK);
+    assert_int_equal(set.n, 2);
+    const struct file_set_entry *e = fileset_find(&set, "one");
+    assert_non_null(e);
+    assert_int_equal(e->len, len);
+    assert_memory_equal(e->data, p, len);
+    assert_int_equal(e->data[len], '\0');
+    e = fileset_find(&set, "empty");
+    assert_non_null(e);
+    assert_int_equal(e->len, 0);
+    assert_string_equal(e->data, "");
+    assert_null(fileset_find(&set, "dropped"));
+    fileset_free(&set);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +630,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_size_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fileset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fileset_path_too_long, setup, teardown),
+        cmocka_unit_test(test_ostream),
+        cmocka_unit_test_setup_teardown(test_outdir_large_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outdir_abandoned_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outdir_commit_fails, setup, teardown),
+        cmocka_unit_test(test_fileset_sink),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
