@@ -690,13 +690,15 @@ fail:
 /* ---- runs ---------------------------------------------------------------- */
 
 /* The sink that stores a run's files: each write in chunks of at most
-   STORE_CHUNK bytes, the file's row at its close. */
+   STORE_CHUNK bytes, the file's row at its close; a file abandoned (closed
+   with ok false) has its chunks deleted (no row of run_outputs would own
+   them, and the deferred foreign key would fail the COMMIT). */
 typedef struct file_store {
     file_sink sink;
     store *s;
     mm_diag *diag;
     int64_t run_id;
-    sqlite3_stmt *chunk, *file;
+    sqlite3_stmt *chunk, *file, *drop;
     char *name;
     int64_t seq;
 } file_store;
@@ -732,6 +734,10 @@ static int fs_close(void *ctx, int ok)
         bind_text(f->file, 2, f->name);
         sqlite3_bind_int64(f->file, 3, f->seq);
         rc = step_reset(f->s, f->file, f->diag);
+    } else if (f->seq) {
+        sqlite3_bind_int64(f->drop, 1, f->run_id);
+        bind_text(f->drop, 2, f->name);
+        rc = step_reset(f->s, f->drop, f->diag);
     }
     free(f->name);
     f->name = NULL;
@@ -743,7 +749,7 @@ int store_save_run(store *s, const store_run *run, store_files_fn write_files, v
 {
     int rc = MM_OK;
     sqlite3_stmt *st = NULL;
-    file_store fs = {{fs_open, fs_write, fs_close, &fs}, s, diag, 0, NULL, NULL, NULL, 0};
+    file_store fs = {{fs_open, fs_write, fs_close, &fs}, s, diag, 0, NULL, NULL, NULL, NULL, 0};
     if ((rc = exec(s, "BEGIN IMMEDIATE", diag)) != MM_OK)
         return rc;
     int64_t id = 1;
@@ -776,6 +782,8 @@ int store_save_run(store *s, const store_run *run, store_files_fn write_files, v
                       " VALUES (?1, ?2, ?3, ?4)", &fs.chunk, diag)) != MM_OK ||
         (rc = prep(s, "INSERT INTO run_outputs(run_id, name, chunks) VALUES (?1, ?2, ?3)",
                    &fs.file, diag)) != MM_OK ||
+        (rc = prep(s, "DELETE FROM run_output_chunks WHERE run_id = ?1 AND name = ?2",
+                   &fs.drop, diag)) != MM_OK ||
         (rc = write_files(ctx, id, &fs.sink)) != MM_OK)
         goto done;
     if ((rc = prep(s, "INSERT INTO run_pairs(run_id, track, learner_id, partner_id, score, pinned,"
@@ -814,6 +822,7 @@ done:
     sqlite3_finalize(st);
     sqlite3_finalize(fs.chunk);
     sqlite3_finalize(fs.file);
+    sqlite3_finalize(fs.drop);
     free(fs.name);
     if (rc != MM_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

@@ -2,7 +2,8 @@
  * test_runs.c - stored runs and what is built from them, without the
  * engine: runs written by hand into a store holding tests/cases/_base, then
  * the store's answers for missing runs and stores, output files stored in
- * chunks (and those of a schema 1 store, whole), publishing, feedback.csv
+ * chunks (and those of a schema 1 store, whole; a file abandoned while it
+ * was written left out; chunks missing or extra found), publishing, feedback.csv
  * checked with FILE:LINE:COLUMN errors, the recognition record and its
  * Markdown, and the diff of two reports.
  */
@@ -671,6 +672,85 @@ static void test_chunked_files(void **state)
     free(big);
 }
 
+/* A run whose producer abandons one file (its close with ok false) and goes
+   on: the run is stored without that file, and without any piece of it. */
+static int abandoning_files(void *ctx, int64_t run_id, const file_sink *files)
+{
+    (void)ctx;
+    (void)run_id;
+    int rc = files->open(files->ctx, "draft.md");
+    if (rc != MM_OK)
+        return rc;
+    rc = files->write(files->ctx, "# half a dr", 11);
+    files->close(files->ctx, 0);
+    return rc != MM_OK ? rc : put_file(files, "report.json", "{}\n", 3);
+}
+
+static void test_abandoned_file(void **state)
+{
+    fixture *f = *state;
+    store_run run = {"2027-03-01T00:00:00Z", "2027Q1", "0000", "{}", 1, NULL, 0, NULL, 0, "{}"};
+    int64_t id = 0, found = 0;
+    assert_int_equal(store_save_run(f->s, &run, abandoning_files, NULL, &id, f->diag), MM_OK);
+    assert_int_equal(id, 1);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM run_output_chunks WHERE name = 'draft.md'"),
+                     0);
+    file_set files = {0};
+    assert_int_equal(run_files(f, id, NULL, &found, &files), MM_OK);
+    assert_int_equal(files.n, 1);
+    assert_string_equal(files.files[0].name, "report.json");
+    assert_string_equal(files.files[0].data, "{}\n");
+    fileset_free(&files);
+}
+
+/* Chunks that do not add up to the stored count: the last one missing, or
+   one more than counted. Either is an error naming the file, never a file
+   shorter or longer than it was written. */
+static void test_chunks_tampered(void **state)
+{
+    fixture *f = *state;
+    char *big = malloc(BIG_LEN);
+    assert_non_null(big);
+    memset(big, 'b', BIG_LEN);
+    store_run run = {"2027-03-01T00:00:00Z", "2027Q1", "0000", "{}", 1, NULL, 0, NULL, 0, "{}"};
+    int64_t id = 0, found = 0;
+    assert_int_equal(store_save_run(f->s, &run, big_files, big, &id, f->diag), MM_OK);
+    int64_t chunks = count(f->db, "SELECT chunks FROM run_outputs WHERE name = 'big.json'");
+    assert_true(chunks >= 6);
+    sqlite3 *h;
+    char sql[256];
+    file_set files = {0};
+
+    /* the last chunk gone */
+    assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+    snprintf(sql, sizeof sql,
+             "DELETE FROM run_output_chunks WHERE name = 'big.json' AND seq = %lld",
+             (long long)chunks - 1);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(run_files(f, id, "big.json", &found, &files), MM_ESTORE);
+    assert_true(has(f->diag, "run 1: the stored big.json is incomplete"));
+    assert_int_equal(files.n, 0);
+    mm_diag_clear(f->diag);
+
+    /* back, and one more after it */
+    assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO run_output_chunks(run_id, name, seq, content) VALUES"
+             " (1, 'big.json', %lld, X'62'), (1, 'big.json', %lld, X'62')",
+             (long long)chunks - 1, (long long)chunks);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(run_files(f, id, "big.json", &found, &files), MM_ESTORE);
+    assert_true(has(f->diag, "run 1: the stored big.json is incomplete"));
+    assert_int_equal(files.n, 0);
+    /* the other file of the run still reads */
+    assert_int_equal(run_files(f, id, "small.csv", &found, &files), MM_OK);
+    assert_int_equal(files.n, 1);
+    fileset_free(&files);
+    free(big);
+}
+
 /* A store of schema 1 (files whole in run_files.content) opens as it is:
    its runs re-export, and new runs are stored beside them in chunks. */
 static void test_schema_1_store(void **state)
@@ -732,6 +812,102 @@ static void test_schema_1_store(void **state)
 }
 
 
+/* ---- out of memory ------------------------------------------------------- */
+
+/* SQLite's allocator with its fail_at-th allocation failing (0: none). */
+static sqlite3_mem_methods sqlite_mem;
+static long sqlite_calls, sqlite_fail_at;
+
+static void *failing_malloc(int n)
+{
+    return ++sqlite_calls == sqlite_fail_at ? NULL : sqlite_mem.xMalloc(n);
+}
+
+static void *failing_realloc(void *p, int n)
+{
+    return ++sqlite_calls == sqlite_fail_at ? NULL : sqlite_mem.xRealloc(p, n);
+}
+
+/* Installs (on) or removes (off) the failing allocator: SQLite takes a new
+   one only while it is shut down, with no connection open. */
+static void failing_sqlite(int on)
+{
+    assert_int_equal(sqlite3_shutdown(), SQLITE_OK);
+    if (on) {
+        assert_int_equal(sqlite3_config(SQLITE_CONFIG_GETMALLOC, &sqlite_mem), SQLITE_OK);
+        sqlite3_mem_methods m = sqlite_mem;
+        m.xMalloc = failing_malloc;
+        m.xRealloc = failing_realloc;
+        assert_int_equal(sqlite3_config(SQLITE_CONFIG_MALLOC, &m), SQLITE_OK);
+    } else {
+        assert_int_equal(sqlite3_config(SQLITE_CONFIG_MALLOC, &sqlite_mem), SQLITE_OK);
+    }
+    assert_int_equal(sqlite3_initialize(), SQLITE_OK);
+}
+
+/* A run saved, then its files read back, publishing and the run's state,
+   with each of SQLite's allocations failing in turn: an attempt that fails
+   is MM_ENOMEM and leaves the store as it was (no run half saved; of the
+   files, those before the failure and each whole), one that absorbs the
+   failure does it all. */
+static void test_runs_out_of_memory(void **state)
+{
+    fixture *f = *state;
+    store_close(f->s);
+    f->s = NULL;
+    failing_sqlite(1);
+    long failed = 0;
+    store_run run = {"2027-03-01T00:00:00Z", "2027Q1", "0000", "{}", 1, NULL, 0, NULL, 0, "{}"};
+    for (sqlite_fail_at = 1;; sqlite_fail_at++) {
+        sqlite_calls = 0;
+        mm_diag_clear(f->diag);
+        int64_t id = 0, found = 0, replaced = 0;
+        file_set files = {0};
+        char quarter[16];
+        bool published = false;
+        int rc = store_open(f->db, 1, &f->s, f->diag);
+        if (rc == MM_OK)
+            rc = store_save_run(f->s, &run, make_files, NULL, &id, f->diag);
+        if (rc == MM_OK) {
+            rc = run_files(f, id, NULL, &found, &files);
+            /* all of them, or some (the failure may come after the last):
+               each whole */
+            char want[64];
+            snprintf(want, sizeof want, "{\"run\": {\"id\": %lld}}", (long long)id);
+            assert_true(rc == MM_OK ? files.n == 2 : files.n <= 2);
+            for (size_t i = 0; i < files.n; i++)
+                assert_string_equal(files.files[i].data,
+                                    strcmp(files.files[i].name, "report.json") ? "" : want);
+            fileset_free(&files);
+        }
+        if (rc == MM_OK)
+            rc = store_publish_run(f->s, id, true, quarter, &replaced, f->diag);
+        if (rc == MM_OK) {
+            rc = store_run_state(f->s, id, &published, f->diag);
+            if (rc == MM_OK)
+                assert_true(published);
+        }
+        store_close(f->s);
+        f->s = NULL;
+        if (rc != MM_OK) {
+            assert_int_equal(rc, MM_ENOMEM);
+            failed++;
+        }
+        if (sqlite_calls < sqlite_fail_at)
+            break;
+    }
+    sqlite_fail_at = 0;
+    failing_sqlite(0);
+    assert_true(failed > 50);
+    /* every attempt that saved a run saved it whole: no chunk without its file */
+    assert_int_equal(count(f->db, "SELECT count(*) FROM run_output_chunks c WHERE NOT EXISTS"
+                                  " (SELECT 1 FROM run_outputs o WHERE o.run_id = c.run_id"
+                                  " AND o.name = c.name)"), 0);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM runs r WHERE NOT EXISTS"
+                                  " (SELECT 1 FROM run_outputs o WHERE o.run_id = r.id)"), 0);
+    assert_int_equal(store_open(f->db, 1, &f->s, f->diag), MM_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -739,7 +915,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_runs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_run_files_and_publish, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chunked_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_abandoned_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chunks_tampered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schema_1_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_runs_out_of_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback_no_pairs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recognition, setup, teardown),
