@@ -28,7 +28,7 @@
 #define MAX_COLS 16
 #define MAX_EXTRA 64
 #define MAX_FILE_BYTES (1024UL * 1024 * 1024)
-#define MAX_ID_BYTES 256
+#define MAX_ID_BYTES IMPORT_MAX_ID_BYTES
 #define MAX_CAPACITY 100
 
 /* ---- table descriptions -------------------------------------------------- */

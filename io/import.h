@@ -11,6 +11,9 @@
 
 #include "mentormatch.h"
 
+/* The longest id (of an employee, a department) an input may give, in bytes. */
+#define IMPORT_MAX_ID_BYTES 256
+
 /* A column mapping: for each input file, our column name -> their column name. */
 typedef struct import_mapping import_mapping;
 

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "fileio.h"
 #include "ics.h"
+#include "import.h"
 #include "jsonw.h"
 #include "recognition.h"
 #include "settings.h"
@@ -139,6 +140,10 @@ static void sb_int(sbuf *b, int v)
         *--p = '-';
     sb_put(b, p, (size_t)(e - p));
 }
+
+/* The room for a session id whole: "M-", two ids of the longest length an
+   input may give, two dashes, a number of int32_t and the NUL. */
+#define SESSION_ID_BUF (2 * IMPORT_MAX_ID_BYTES + 16)
 
 /* A stable id for a session: track letter, learner, partner, number (as
    snprintf "%c-%s-%s-%d" writes it into size bytes). */
@@ -322,7 +327,7 @@ static void write_pairs(jsonw *w, const match_result *r)
 static void session_item(jsonw *w, const mm_model *m, int32_t track, int32_t learner,
                          int32_t partner, int32_t seq)
 {
-    char id[96];
+    char id[SESSION_ID_BUF];
     session_id(m, track, learner, partner, seq, id, sizeof id);
     jsonw_object(w, NULL);
     jsonw_string(w, "id", id);
@@ -740,7 +745,7 @@ static int write_schedule_csv(const match_result *r, const sched_result *sched,
                       "learner_local_start,partner_local_start\n");
     for (size_t i = 0; sched && i < sched->n_sessions; i++) {
         const sched_session *x = &sched->sessions[i];
-        char id[96], buf[TIME_BUF];
+        char id[SESSION_ID_BUF], buf[TIME_BUF];
         session_id(m, x->track, x->learner, x->partner, x->seq, id, sizeof id);
         csv_cell(&os, id);
         ostream_putc(&os, ',');
@@ -932,7 +937,7 @@ static int write_ics(const match_result *r, const sched_result *sched, const cha
     for (size_t i = 0; sched && i < sched->n_sessions && os.rc == MM_OK; i++) {
         const sched_session *x = &sched->sessions[i];
         const model_employee *l = &m->emps[x->learner], *p = &m->emps[x->partner];
-        char id[128], uid[160], summary[256], mailto[2][512];
+        char id[SESSION_ID_BUF], uid[SESSION_ID_BUF + 16], summary[256], mailto[2][512];
         session_id(m, x->track, x->learner, x->partner, x->seq, id, sizeof id);
         snprintf(uid, sizeof uid, "%s@mentormatch", id);
         snprintf(summary, sizeof summary, "%s session %d: %s and %s",

@@ -1,7 +1,9 @@
 /*
  * test_report.c - the run's output files: CSV cells neutralised against
  * formula injection, schedule.ics parsed back by libical, schedule.csv and
- * report.json agreeing, all from a real run of the small test company.
+ * report.json agreeing, all from a real run of the small test company;
+ * session ids whole with ids of the longest length allowed; every
+ * allocation of the report's tree failing in turn.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -57,6 +59,32 @@ static void test_csv_injection(void **state)
     /* only the first character matters */
     expect_cell("a=b", "a=b");
     expect_cell("2027-03-01T09:00:00+01:00", "2027-03-01T09:00:00+01:00");
+
+    /* cells appended to one buffer, the second longer than its first size */
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n = 9000;
+    char *big = malloc(n + 1), *want = malloc(2 * n + 16);
+    assert_non_null(big);
+    assert_non_null(want);
+    for (size_t i = 0; i < n; i++)
+        big[i] = i % 3 == 0 ? '"' : 'x';
+    big[0] = '=';
+    big[n] = '\0';
+    assert_int_equal(report_csv_cell(&buf, &len, &cap, "E0001"), MM_OK);
+    assert_int_equal(report_csv_cell(&buf, &len, &cap, big), MM_OK);
+    size_t k = (size_t)snprintf(want, 2 * n + 16, "E0001\"'=");
+    for (size_t i = 1; i < n; i++) {
+        if (big[i] == '"')
+            want[k++] = '"';
+        want[k++] = big[i];
+    }
+    want[k++] = '"';
+    want[k] = '\0';
+    assert_int_equal(len, k);
+    assert_string_equal(buf, want);
+    free(buf);
+    free(big);
+    free(want);
 }
 
 /* One run of tests/cases/_base: the files as `run` writes them. */
@@ -69,13 +97,12 @@ typedef struct fixture {
     mm_diag *diag;
 } fixture;
 
-static int setup(void **state)
+/* The run of the company in folder path, its files made. */
+static fixture *run_company(const char *path)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    char path[4096], sha[65];
-    const char *root = getenv("MM_ROOT");
-    snprintf(path, sizeof path, "%s/tests/cases/_base", root ? root : ".");
+    char sha[65];
     f->diag = mm_diag_new(100);
     assert_int_equal(import_company(path, NULL, &f->model, sha, f->diag), MM_OK);
     config_defaults(&f->cfg);
@@ -93,7 +120,15 @@ static int setup(void **state)
     meta.threads = 1;
     meta.diag = f->diag;
     assert_int_equal(report_make_files(f->r, &f->sched, &meta, &f->files), MM_OK);
-    *state = f;
+    return f;
+}
+
+static int setup(void **state)
+{
+    char path[4096];
+    const char *root = getenv("MM_ROOT");
+    snprintf(path, sizeof path, "%s/tests/cases/_base", root ? root : ".");
+    *state = run_company(path);
     return 0;
 }
 
@@ -227,6 +262,145 @@ static void test_no_personal_data_outside_calendar(void **state)
     }
 }
 
+/* Ids as long as the import allows (256 bytes) that differ only at their
+   ends: every session keeps its whole id (track, learner, partner, number),
+   the same in report.json, schedule.csv and the calendar's UID, so that no
+   two sessions share one. */
+static void test_long_ids(void **state)
+{
+    (void)state;
+    char dir[64] = "/tmp/mm-report.XXXXXX", prefix[256], path[4200], in[4200];
+    assert_non_null(mkdtemp(dir));
+    memset(prefix, 'x', 252);
+    prefix[252] = '\0'; /* E + 252 + 3 digits: 256 bytes */
+    const char *root = getenv("MM_ROOT");
+    static const char *const tables[] = {"availability", "departments", "employees",
+                                         "exclusions",   "goals",       "history",
+                                         "pins",         "preferences", "skills"};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        snprintf(in, sizeof in, "%s/tests/cases/_base/%s.csv", root ? root : ".", tables[t]);
+        snprintf(path, sizeof path, "%s/%s.csv", dir, tables[t]);
+        char *data;
+        size_t len;
+        assert_int_equal(fileio_read(in, 1 << 20, &data, &len), MM_OK);
+        FILE *fp = fopen(path, "w");
+        assert_non_null(fp);
+        for (const char *p = data; *p; p++) {
+            if (p[0] == 'E' && p[1] == '0' && p[2] == '0')
+                fprintf(fp, "E%s", prefix);
+            else
+                fputc(*p, fp);
+        }
+        assert_int_equal(fclose(fp), 0);
+        free(data);
+    }
+    fixture *f = run_company(dir);
+    assert_true(f->sched.n_sessions > 1);
+    assert_int_equal(strlen(f->model->emps[0].id), 256);
+
+    const struct file_set_entry *rj = file(f, "report.json");
+    const struct file_set_entry *csv = file(f, "schedule.csv");
+    const struct file_set_entry *ics = file(f, "schedule.ics");
+    cJSON *report = cJSON_Parse(rj->data);
+    assert_non_null(report);
+    const cJSON *sessions = cJSON_GetObjectItemCaseSensitive(report, "sessions");
+    assert_int_equal(cJSON_GetArraySize(sessions), (int)f->sched.n_sessions);
+    icalcomponent *cal = icalparser_parse_string(ics->data);
+    assert_non_null(cal);
+    icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+    const char *line = strchr(csv->data, '\n') + 1;
+    size_t n = 0;
+    const cJSON *s;
+    cJSON_ArrayForEach(s, sessions)
+    {
+        const sched_session *x = &f->sched.sessions[n];
+        char want[600], uid[620];
+        snprintf(want, sizeof want, "%c-%s-%s-%d", x->track == TRACK_MENTORING ? 'M' : 'S',
+                 f->model->emps[x->learner].id, f->model->emps[x->partner].id, (int)x->seq);
+        assert_string_equal(cJSON_GetObjectItem(s, "id")->valuestring, want);
+        assert_int_equal(strncmp(line, want, strlen(want)), 0);
+        assert_int_equal(line[strlen(want)], ',');
+        line = strchr(line, '\n') + 1;
+        assert_non_null(ev);
+        snprintf(uid, sizeof uid, "%s@mentormatch", want);
+        assert_string_equal(icalcomponent_get_uid(ev), uid);
+        ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT);
+        n++;
+    }
+    assert_null(ev);
+    assert_int_equal(n, f->sched.n_sessions);
+    icalcomponent_free(cal);
+    cJSON_Delete(report);
+    void *p = f;
+    teardown(&p);
+    snprintf(path, sizeof path, "rm -rf '%s'", dir);
+    assert_int_equal(system(path), 0);
+}
+
+/* cJSON's allocations counted, the fail_at-th failing (0: none). */
+static long cjson_calls, cjson_fail_at;
+
+static void *counting_malloc(size_t size)
+{
+    if (++cjson_calls == cjson_fail_at)
+        return NULL;
+    return malloc(size);
+}
+
+/* Every allocation of the report's tree failing in turn (cJSON's hooks:
+   the settings, the summary, fairness, the recognition record, warnings):
+   each attempt is MM_ENOMEM with no file handed out, until one that
+   completes gives the same bytes as a run without a failure. */
+static void test_out_of_memory(void **state)
+{
+    fixture *f = *state;
+    cJSON *rec = cJSON_Parse("{\"until_quarter\": 8108, \"people\": [{\"employee_id\": \"E001\","
+                             " \"department\": \"Engineering\", \"badges\": [\"Guide\"],"
+                             " \"mentor\": {\"quarters\": 2, \"sessions\": 5}}],"
+                             " \"top_contributors\": []}");
+    assert_non_null(rec);
+    mm_diag *diag = mm_diag_new(10);
+    mm_diag_warning(diag, "employees.csv", 3, 1, "a warning for the report");
+    report_meta meta;
+    memset(&meta, 0, sizeof meta);
+    meta.run_id = 7;
+    meta.created_at = "2027-02-20T08:30:00Z";
+    meta.inputs_sha256 = "0123456789abcdef";
+    meta.threads = 1;
+    meta.diag = diag;
+    meta.recognition = rec;
+    file_set want = {0};
+    assert_int_equal(report_make_files(f->r, &f->sched, &meta, &want), MM_OK);
+    assert_int_equal(want.n, 6);
+    long failed = 0;
+    for (cjson_fail_at = 1;; cjson_fail_at++) {
+        file_set got = {0};
+        cjson_calls = 0;
+        cJSON_Hooks hooks = {counting_malloc, free};
+        cJSON_InitHooks(&hooks);
+        int rc = report_make_files(f->r, &f->sched, &meta, &got);
+        cJSON_InitHooks(NULL);
+        if (cjson_calls < cjson_fail_at) { /* no failure reached: the whole set */
+            assert_int_equal(rc, MM_OK);
+            assert_int_equal(got.n, want.n);
+            for (size_t i = 0; i < want.n; i++) {
+                assert_string_equal(got.files[i].name, want.files[i].name);
+                assert_int_equal(got.files[i].len, want.files[i].len);
+                assert_memory_equal(got.files[i].data, want.files[i].data, want.files[i].len);
+            }
+            fileset_free(&got);
+            break;
+        }
+        assert_int_equal(rc, MM_ENOMEM);
+        assert_int_equal(got.n, 0);
+        failed++;
+    }
+    assert_true(failed > 100);
+    fileset_free(&want);
+    mm_diag_free(diag);
+    cJSON_Delete(rec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -235,6 +409,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ics_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schedule_csv_matches_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_personal_data_outside_calendar, setup, teardown),
+        cmocka_unit_test(test_long_ids),
+        cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
