@@ -513,11 +513,76 @@ static void test_file_limits(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* cJSON's allocations counted, the fail_at-th failing (0: none). */
+static long cjson_calls, cjson_fail_at;
+
+static void *counting_malloc(size_t size)
+{
+    if (++cjson_calls == cjson_fail_at)
+        return NULL;
+    return malloc(size);
+}
+
+static void fail_cjson_at(long n)
+{
+    cjson_calls = 0;
+    cjson_fail_at = n;
+    cJSON_Hooks hooks = {counting_malloc, free};
+    cJSON_InitHooks(&hooks);
+}
+
+/* The diff of two reports with every allocation of it failing in turn:
+   NULL each time (nothing half-built leaks, as make check's LeakSanitizer
+   sees), until an attempt that completes gives the tree of a run without
+   a failure. */
+static void test_diff_out_of_memory(void **state)
+{
+    (void)state;
+    cJSON *a = parse("{\"run\": {\"id\": 4, \"inputs_sha256\": \"ab\"},"
+                     " \"pairs\": [{\"track\": \"mentoring\", \"learner_id\": \"E2\", \"partner_id\": \"E1\"},"
+                     "  {\"track\": \"mentoring\", \"learner_id\": \"E3\", \"partner_id\": \"E1\"},"
+                     "  {\"track\": \"shadowing\", \"learner_id\": \"E4\", \"partner_id\": \"E5\"}],"
+                     " \"fairness\": {\"mentor_load_gini\": 0.25, \"attributes\": ["
+                     "   {\"name\": \"location\", \"track\": \"mentoring\","
+                     "    \"demographic_parity_difference\": 0.5, \"groups\": ["
+                     "      {\"group\": \"Berlin\", \"selection_rate\": 0.5, \"matched\": 1},"
+                     "      {\"group\": \"Oslo\", \"selection_rate\": 1, \"matched\": 2}]}]}}");
+    cJSON *b = parse("{\"run\": {\"id\": 5, \"inputs_sha256\": \"ab\"},"
+                     " \"pairs\": [{\"track\": \"mentoring\", \"learner_id\": \"E3\", \"partner_id\": \"E6\"},"
+                     "  {\"track\": \"mentoring\", \"learner_id\": \"E7\", \"partner_id\": \"E1\"},"
+                     "  {\"track\": \"shadowing\", \"learner_id\": \"E4\", \"partner_id\": \"E5\"}],"
+                     " \"fairness\": {\"mentor_load_gini\": 0.5, \"attributes\": ["
+                     "   {\"name\": \"location\", \"track\": \"mentoring\", \"groups\": ["
+                     "      {\"group\": \"Oslo\", \"selection_rate\": 0.5, \"matched\": 1},"
+                     "      {\"group\": \"Rome\", \"selection_rate\": 1, \"matched\": 1}]}]}}");
+    cJSON *want = diff_reports(a, b);
+    assert_non_null(want);
+    long failed = 0;
+    for (long n = 1;; n++) {
+        fail_cjson_at(n);
+        cJSON *d = diff_reports(a, b);
+        cJSON_InitHooks(NULL);
+        if (cjson_calls < n) {
+            assert_non_null(d);
+            assert_true(cJSON_Compare(d, want, 1));
+            cJSON_Delete(d);
+            break;
+        }
+        assert_null(d);
+        failed++;
+    }
+    assert_true(failed > 50);
+    cJSON_Delete(want);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_diff_empty_reports),
         cmocka_unit_test(test_diff_sparse_reports),
+        cmocka_unit_test(test_diff_out_of_memory),
         cmocka_unit_test(test_recognition_markdown_cells),
         cmocka_unit_test(test_outputs_options),
         cmocka_unit_test(test_file_limits),

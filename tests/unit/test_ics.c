@@ -3,8 +3,9 @@
  * makes of the same event built as properties (as schedule.ics was made
  * before): names and addresses of every length around the folding limit,
  * with spaces or without (folded on a UTF-8 boundary), with ; : , " ^ \ and
- * control characters, empty names, one attendee or none; then the text
- * parsed back by libical gives the values it was made of.
+ * control characters, empty names, one attendee or none; times from 1900
+ * to 9999; then the text parsed back by libical gives the values it was
+ * made of.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -181,12 +182,48 @@ static void test_parse_back(void **state)
     ics_free(&w);
 }
 
+/* Times across the range the inputs allow: quarters from 1900 (before
+   1970: negative seconds), leap days, the last second of a day, against
+   libical up to the end of 3000, past which libical 3.0 writes a DATE-TIME
+   as 00000000T000000; the last second of 9999 as it is. */
+static void test_times(void **state)
+{
+    (void)state;
+    ics_writer w = {0};
+    static const int64_t fixed[] = {
+        -2208988800, /* 1900-01-01T00:00:00Z */
+        -1,          /* 1969-12-31T23:59:59Z */
+        -86400,      /* 1969-12-31T00:00:00Z */
+        -86399,      /* 1969-12-31T00:00:01Z */
+        0,
+        951782400,   /* 2000-02-29T00:00:00Z */
+        4107542399,  /* 2100-02-28T23:59:59Z */
+        32535215999, /* 3000-12-31T23:59:59Z */
+    };
+    const int64_t first = -2208988800, last = 32535215999;
+    size_t n = sizeof fixed / sizeof fixed[0];
+    for (size_t i = 0; i < n + 2000; i++) {
+        int64_t t = i < n ? fixed[i] : first + (int64_t)(next() % (uint64_t)(last - first - 3600));
+        ics_event ev = {"S-E1-E2-1@mentormatch", t, t, t < last ? t + 1 : t,
+                        "Job shadowing session 1: A and B", {"A", "B"}, {"mailto:a@x", NULL}};
+        expect_same(&w, &ev);
+    }
+    ics_event ev = {"S-E1-E2-1@mentormatch", 253402300799, 253402300740, 253402300799,
+                    "Job shadowing session 1: A and B", {"A", "B"}, {NULL, NULL}};
+    char *text = our_text(&w, &ev);
+    assert_non_null(strstr(text, "\r\nDTSTAMP:99991231T235959Z\r\nDTSTART:99991231T235900Z\r\n"
+                                 "DTEND:99991231T235959Z\r\n"));
+    free(text);
+    ics_free(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_against_libical),
         cmocka_unit_test(test_line_lengths),
         cmocka_unit_test(test_parse_back),
+        cmocka_unit_test(test_times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

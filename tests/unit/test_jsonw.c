@@ -4,7 +4,8 @@
  * magnitude, signed zero, the edges of the fast paths, non-finite values),
  * strings with every escape, and random documents of nested objects and
  * arrays (empty ones too), written through a stream with a small buffer's
- * worth of pieces; the same bytes every time.
+ * worth of pieces; the same bytes every time. What cJSON_Print refuses
+ * (nesting past the limit, items of no type) is refused.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -201,12 +202,109 @@ static void test_report_shape(void **state)
     cJSON_Delete(root);
 }
 
+/* jsonw_tree of item through a stream into a set: the ostream's code; the
+   file (malloc'd) in *text when it was kept, else NULL. */
+static int write_tree(const cJSON *item, char **text)
+{
+    file_set set = {0};
+    fileset_sink fs;
+    fileset_sink_init(&fs, &set);
+    ostream os;
+    assert_int_equal(ostream_open(&os, &fs.sink, "x.json"), MM_OK);
+    jsonw w;
+    jsonw_init(&w, &os);
+    jsonw_tree(&w, NULL, item);
+    int rc = ostream_close(&os, 1);
+    *text = NULL;
+    if (set.n == 1) {
+        *text = set.files[0].data;
+        set.files[0].data = NULL;
+    }
+    fileset_free(&set);
+    return rc;
+}
+
+/* What cJSON_Print refuses, jsonw refuses (MM_EINTERNAL, the file dropped):
+   nesting past JSONW_DEPTH, no item, an item of no type, raw text that is
+   NULL; raw text is written as it is; a NULL key or string is "". */
+static void test_limits(void **state)
+{
+    (void)state;
+    char *text;
+    /* JSONW_DEPTH levels are written, one more is refused */
+    for (int depth = JSONW_DEPTH; depth <= JSONW_DEPTH + 1; depth++) {
+        cJSON *root = cJSON_CreateArray(), *at = root;
+        assert_non_null(root);
+        for (int i = 1; i < depth; i++) { /* objects in arrays in objects */
+            cJSON *c = i % 2 ? cJSON_CreateObject() : cJSON_CreateArray();
+            assert_non_null(c);
+            assert_true(cJSON_IsArray(at) ? cJSON_AddItemToArray(at, c)
+                                          : cJSON_AddItemToObject(at, "k", c));
+            at = c;
+        }
+        int rc = write_tree(root, &text);
+        if (depth == JSONW_DEPTH) {
+            assert_int_equal(rc, MM_OK);
+            char *want = cJSON_Print(root);
+            assert_string_equal(text, want);
+            free(want);
+            free(text);
+        } else {
+            assert_int_equal(rc, MM_EINTERNAL);
+            assert_null(text);
+        }
+        cJSON_Delete(root);
+    }
+
+    /* no item, an item of no type */
+    assert_int_equal(write_tree(NULL, &text), MM_EINTERNAL);
+    assert_null(text);
+    cJSON invalid;
+    memset(&invalid, 0, sizeof invalid);
+    assert_null(cJSON_Print(&invalid));
+    assert_int_equal(write_tree(&invalid, &text), MM_EINTERNAL);
+    assert_null(text);
+
+    /* raw text as it is; raw text that is NULL refused as cJSON does */
+    cJSON *o = cJSON_CreateObject();
+    assert_non_null(o);
+    cJSON *raw = cJSON_CreateRaw("[1,  2]");
+    assert_true(cJSON_AddItemToObject(o, "raw", raw));
+    char *want = cJSON_Print(o);
+    assert_int_equal(write_tree(o, &text), MM_OK);
+    assert_string_equal(text, want);
+    free(text);
+    free(want);
+    cJSON_free(raw->valuestring);
+    raw->valuestring = NULL;
+    assert_null(cJSON_Print(o));
+    assert_int_equal(write_tree(o, &text), MM_EINTERNAL);
+    cJSON_Delete(o);
+
+    /* NULL as "" for a member's key and a string */
+    file_set set = {0};
+    fileset_sink fs;
+    fileset_sink_init(&fs, &set);
+    ostream os;
+    jsonw w;
+    assert_int_equal(ostream_open(&os, &fs.sink, "x.json"), MM_OK);
+    jsonw_init(&w, &os);
+    jsonw_object(&w, NULL);
+    jsonw_string(&w, NULL, NULL);
+    jsonw_end(&w);
+    jsonw_end(&w); /* nothing left open: nothing written */
+    assert_int_equal(ostream_close(&os, 1), MM_OK);
+    assert_string_equal(set.files[0].data, "{\n\t\"\":\t\"\"\n}");
+    fileset_free(&set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_documents),
         cmocka_unit_test(test_report_shape),
+        cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,8 @@
  * importer: the company of tests/cases/_base imported, saved and loaded back
  * (same counts, same values, employees in id order); a failed import and a
  * snapshot SQLite rejects midway leave the store exactly as it was; a second
- * import replaces the first whole; the sample company imports cleanly.
+ * import replaces the first whole; the sample company imports cleanly; the
+ * company loaded back with each of SQLite's allocations failing in turn.
  *
  * "Exactly as it was" is checked on a dump of every table that this test
  * reads itself through SQLite (typed values, rows sorted), and also with
@@ -750,6 +751,88 @@ static void test_sample_company(void **state)
     tmp_free(&t);
 }
 
+/* ---- out of memory ------------------------------------------------------- */
+
+/* SQLite's allocator with its fail_at-th allocation failing (0: none). */
+static sqlite3_mem_methods sqlite_mem;
+static long sqlite_calls, sqlite_fail_at;
+
+static void *failing_malloc(int n)
+{
+    return ++sqlite_calls == sqlite_fail_at ? NULL : sqlite_mem.xMalloc(n);
+}
+
+static void *failing_realloc(void *p, int n)
+{
+    return ++sqlite_calls == sqlite_fail_at ? NULL : sqlite_mem.xRealloc(p, n);
+}
+
+/* Installs (on) or removes (off) the failing allocator: SQLite takes a new
+   one only while it is shut down. */
+static void failing_sqlite(int on)
+{
+    assert_int_equal(sqlite3_shutdown(), SQLITE_OK);
+    if (on) {
+        assert_int_equal(sqlite3_config(SQLITE_CONFIG_GETMALLOC, &sqlite_mem), SQLITE_OK);
+        sqlite3_mem_methods m = sqlite_mem;
+        m.xMalloc = failing_malloc;
+        m.xRealloc = failing_realloc;
+        assert_int_equal(sqlite3_config(SQLITE_CONFIG_MALLOC, &m), SQLITE_OK);
+    } else {
+        assert_int_equal(sqlite3_config(SQLITE_CONFIG_MALLOC, &sqlite_mem), SQLITE_OK);
+    }
+    assert_int_equal(sqlite3_initialize(), SQLITE_OK);
+}
+
+/* The store opened and its company loaded (what `match` does) with each of
+   SQLite's allocations failing in turn: every attempt is MM_ENOMEM with no
+   model, or absorbs the failure and loads the same company; never another
+   error (a failure read as a missing or damaged store). */
+static void test_load_out_of_memory(void **state)
+{
+    (void)state;
+    tmp t;
+    tmp_init(&t);
+    char sha[65], sha2[65];
+    mm_model *m = import_base(sha);
+    store *s = open_store(t.db);
+    save(s, m, sha);
+    store_close(s);
+    failing_sqlite(1);
+    long failed = 0;
+    for (sqlite_fail_at = 1;; sqlite_fail_at++) {
+        sqlite_calls = 0;
+        mm_diag *d = mm_diag_new(10);
+        mm_model *got = NULL;
+        s = NULL;
+        int rc = store_open(t.db, 1, &s, d);
+        if (rc == MM_OK)
+            rc = store_load_model(s, &got, sha2, d);
+        store_close(s);
+        if (rc != MM_OK) {
+            if (rc != MM_ENOMEM)
+                print_diag(d);
+            assert_int_equal(rc, MM_ENOMEM);
+            assert_null(got);
+            assert_true(sqlite_calls >= sqlite_fail_at);
+            failed++;
+        } else {
+            assert_non_null(got);
+            assert_string_equal(sha2, sha);
+            assert_same_company(m, got);
+            mm_model_free(got);
+        }
+        mm_diag_free(d);
+        if (sqlite_calls < sqlite_fail_at)
+            break; /* no failure reached: done */
+    }
+    sqlite_fail_at = 0;
+    failing_sqlite(0);
+    assert_true(failed > 100);
+    mm_model_free(m);
+    tmp_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -760,6 +843,7 @@ int main(void)
         cmocka_unit_test(test_second_import_replaces_the_first),
         cmocka_unit_test(test_snapshot_digest),
         cmocka_unit_test(test_sample_company),
+        cmocka_unit_test(test_load_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, remove_made_dirs);
 }
