@@ -14,8 +14,10 @@
 #                     outside into checked data (CSV, JSON documents, the
 #                     configuration and mapping, feedback.csv) or data into
 #                     files for others (report.json and its renderings, the
-#                     diff, recognition.md, the crash-safe file writes) and
-#                     the store that holds both: COV_MIN_IO
+#                     diff, recognition.md, the crash-safe file writes, and
+#                     the writers report.json and schedule.ics are streamed
+#                     through: jsonw.c, ics.c) and the store that holds
+#                     both: COV_MIN_IO
 # io/cli.c and io/commands.c (argument handling and the sequencing of the
 # subcommands) count in the project figure only.
 #
@@ -33,7 +35,7 @@ COV_DIR      := $(COV_BUILD)/coverage
 COV_MIN_ALL  := 80
 COV_MIN_IO   := 90
 COV_IO_FILES := io/csv.c io/import.c io/settings.c io/feedback.c io/report.c \
-                io/diff.c io/recognition.c io/fileio.c io/store.c
+                io/diff.c io/recognition.c io/fileio.c io/store.c io/jsonw.c io/ics.c
 # e2e/kill SIGKILLs processes, one of which may die while writing its .gcda:
 # gcov then reads a count it cannot parse (seen: "branch 6 taken -586"), and
 # gcovr skips that one line (and says so) instead of failing the report
