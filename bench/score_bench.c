@@ -8,8 +8,12 @@
  * enabled track with solver.max_candidates, as match_score does; then
  * PRICED learners (default 2000, spread evenly) through score_pricer_pairs.
  * Prints the times in ms and an FNV-1a digest of every output array, which
- * must not depend on THREADS.
+ * must not depend on THREADS. "busy" is each OpenMP thread's CPU time over
+ * the scoring (run with OMP_WAIT_POLICY=passive so that waiting is not
+ * counted): on a machine shared with other work, the largest of them plus
+ * the serial parts is what the wall time would be on idle cores.
  */
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +39,22 @@ static double cpu_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+#define MAX_THREADS 64
+
+/* Each thread of a team of n: its CPU time so far, ms (libgomp keeps the
+   same threads for teams of one size). */
+static void thread_cpu_ms(int n, double *ms)
+{
+#pragma omp parallel num_threads(n)
+    {
+        int t = omp_get_thread_num();
+        struct timespec ts;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        if (t < MAX_THREADS)
+            ms[t] = (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+    }
 }
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -83,6 +103,10 @@ int main(int argc, char **argv)
     store_close(st);
     int32_t keep = cfg.fairness.enforce ? 0 : cfg.solver.max_candidates;
     for (int r = 0; r < repeats; r++) {
+        int team = threads > 0 ? threads : omp_get_max_threads();
+        team = team < MAX_THREADS ? team : MAX_THREADS;
+        double busy0[MAX_THREADS] = {0}, busy1[MAX_THREADS] = {0};
+        thread_cpu_ms(team, busy0);
         double t0 = now_ms(), c0 = cpu_ms();
         tz_week *w = NULL;
         if (tz_week_build(m, &cfg, &w) != MM_OK)
@@ -92,21 +116,29 @@ int main(int argc, char **argv)
         double total = t1 - t0;
         uint64_t h = 0;
         size_t pairs = 0;
+        cand_set cs[TRACK_COUNT];
+        memset(cs, 0, sizeof cs);
         for (int t = 0; t < TRACK_COUNT; t++) {
             if (t != TRACK_MENTORING && !cfg.shadowing.enabled)
                 continue;
-            cand_set cs;
             double a = now_ms();
-            if (score_track_kept(m, &cfg, w, t, threads, keep, &cs) != MM_OK)
+            if (score_track_kept(m, &cfg, w, t, threads, keep, &cs[t]) != MM_OK)
                 return 1;
             double b = now_ms();
             printf(" track%d %.1f", t, b - a);
             total += b - a;
-            h ^= digest(&cs) * (uint64_t)(t + 1);
-            pairs += cs.n_eligible;
-            cand_set_free(&cs);
         }
-        double p0 = now_ms(), c1 = cpu_ms();
+        double c1 = cpu_ms();
+        thread_cpu_ms(team, busy1);
+        /* the digests after the clocks stop */
+        for (int t = 0; t < TRACK_COUNT; t++) {
+            if (!cs[t].first)
+                continue;
+            h ^= digest(&cs[t]) * (uint64_t)(t + 1);
+            pairs += cs[t].n_eligible;
+            cand_set_free(&cs[t]);
+        }
+        double p0 = now_ms();
         uint64_t hp = 1469598103934665603ULL;
         score_pricer *sp = NULL;
         if (priced > 0 && score_pricer_new(m, &cfg, w, TRACK_MENTORING, &sp) == MM_OK) {
@@ -124,6 +156,10 @@ int main(int argc, char **argv)
         double p1 = now_ms();
         printf(" score %.1f cpu %.1f eligible %zu digest %016llx priced %.1f pdigest %016llx\n",
                total, c1 - c0, pairs, (unsigned long long)h, p1 - p0, (unsigned long long)hp);
+        printf("  busy");
+        for (int t = 0; t < team; t++)
+            printf(" %.1f", busy1[t] - busy0[t]);
+        printf("\n");
         tz_week_free(w);
     }
     mm_model_free(m);
