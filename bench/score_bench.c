@@ -10,8 +10,9 @@
  * Prints the times in ms and an FNV-1a digest of every output array, which
  * must not depend on THREADS. "busy" is each OpenMP thread's CPU time over
  * the scoring (run with OMP_WAIT_POLICY=passive so that waiting is not
- * counted): on a machine shared with other work, the largest of them plus
- * the serial parts is what the wall time would be on idle cores.
+ * counted): thread 0 also runs the serial parts, so on a machine shared
+ * with other work the largest of them is about what the wall time would be
+ * on idle cores.
  */
 #include <omp.h>
 #include <stdio.h>
