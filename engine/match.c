@@ -621,6 +621,10 @@ static int solve_one(match_result *r, match_track *mt, mm_diag *diag)
  * Without fairness constraints shadowing is solved ahead meanwhile, on a
  * second thread when there is one (solve_ahead); the same work is done in
  * the same order with one thread, so the results do not depend on it.
+ * The threading boundary: GLPK (not thread-safe) runs in the mentoring
+ * section only; the other section calls no library, its network simplex
+ * and scoring touch plain arrays of its own track, and its messages go to
+ * a diagnostics object of its own.
  */
 int match_solve(match_result *r, mm_diag *diag)
 {
