@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "csv.h"
 #include "fileio.h"
 #include "ics.h"
 #include "import.h"
@@ -937,7 +938,9 @@ static int write_ics(const match_result *r, const sched_result *sched, const cha
     for (size_t i = 0; sched && i < sched->n_sessions && os.rc == MM_OK; i++) {
         const sched_session *x = &sched->sessions[i];
         const model_employee *l = &m->emps[x->learner], *p = &m->emps[x->partner];
-        char id[SESSION_ID_BUF], uid[SESSION_ID_BUF + 16], summary[256], mailto[2][512];
+        /* names and emails are fields of up to CSVR_MAX_FIELD bytes: whole, never cut */
+        char id[SESSION_ID_BUF], uid[SESSION_ID_BUF + 16];
+        char summary[64 + 2 * CSVR_MAX_FIELD], mailto[2][16 + CSVR_MAX_FIELD];
         session_id(m, x->track, x->learner, x->partner, x->seq, id, sizeof id);
         snprintf(uid, sizeof uid, "%s@mentormatch", id);
         snprintf(summary, sizeof summary, "%s session %d: %s and %s",

@@ -266,6 +266,90 @@ static void test_no_personal_data_outside_calendar(void **state)
    ends: every session keeps its whole id (track, learner, partner, number),
    the same in report.json, schedule.csv and the calendar's UID, so that no
    two sessions share one. */
+/*
+ * Names and emails may be whole CSV fields (4,096 bytes): the calendar keeps
+ * them whole, its summary never cut inside a UTF-8 character and the
+ * attendees' addresses never shortened. Every employee's name gets 1,500
+ * bytes of two-byte characters in front, every address 988 more bytes.
+ */
+static void test_long_names(void **state)
+{
+    (void)state;
+    char dir[64] = "/tmp/mm-report.XXXXXX", path[4200], in[4200];
+    static char pad[1501], local[989], want[2000];
+    assert_non_null(mkdtemp(dir));
+    for (int i = 0; i < 750; i++)
+        memcpy(pad + 2 * i, "\xc3\xa9", 2); /* e acute */
+    pad[1500] = '\0';
+    memset(local, 'a', 988);
+    local[988] = '\0';
+    const char *root = getenv("MM_ROOT");
+    static const char *const tables[] = {"availability", "departments", "employees",
+                                         "exclusions",   "goals",       "history",
+                                         "pins",         "preferences", "skills"};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        snprintf(in, sizeof in, "%s/tests/cases/_base/%s.csv", root ? root : ".", tables[t]);
+        snprintf(path, sizeof path, "%s/%s.csv", dir, tables[t]);
+        char *data;
+        size_t len;
+        assert_int_equal(fileio_read(in, 1 << 20, &data, &len), MM_OK);
+        FILE *fp = fopen(path, "w");
+        assert_non_null(fp);
+        /* employees.csv: id,name,department,grade,timezone,roles,email,... */
+        int line = 0, field = 0;
+        for (const char *p = data; *p; p++) {
+            if (strcmp(tables[t], "employees") == 0 && line > 0 && (p == data || p[-1] == ',' ||
+                                                                   p[-1] == '\n')) {
+                if (field == 1)
+                    fputs(pad, fp);
+                if (field == 6 && *p != ',')
+                    fputs(local, fp);
+            }
+            fputc(*p, fp);
+            field += *p == ',';
+            if (*p == '\n')
+                line++, field = 0;
+        }
+        assert_int_equal(fclose(fp), 0);
+        free(data);
+    }
+    fixture *f = run_company(dir);
+    assert_true(f->sched.n_sessions > 0);
+    const struct file_set_entry *ics = file(f, "schedule.ics");
+    icalcomponent *cal = icalparser_parse_string(ics->data);
+    assert_non_null(cal);
+    size_t n = 0;
+    for (icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev;
+         ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT), n++) {
+        const sched_session *x = &f->sched.sessions[n];
+        const model_employee *l = &f->model->emps[x->learner], *q = &f->model->emps[x->partner];
+        assert_int_equal(strncmp(l->name, pad, 1500), 0);
+        snprintf(want, sizeof want, "%s session %d: %s and ",
+                 x->track == TRACK_MENTORING ? "Mentoring" : "Job shadowing", (int)x->seq,
+                 l->name);
+        const char *summary = icalcomponent_get_summary(ev);
+        assert_int_equal(strncmp(summary, want, strlen(want)), 0);
+        assert_string_equal(summary + strlen(want), q->name);
+        int mails = 0;
+        for (icalproperty *a = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY); a;
+             a = icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY)) {
+            const char *v = icalproperty_get_attendee(a);
+            if (strncmp(v, "mailto:", 7) != 0)
+                continue;
+            assert_true(strcmp(v + 7, l->email) == 0 || strcmp(v + 7, q->email) == 0);
+            assert_int_equal(strncmp(v + 7, local, 988), 0);
+            mails++;
+        }
+        assert_int_equal(mails, (l->email[0] != '\0') + (q->email[0] != '\0'));
+    }
+    assert_int_equal(n, f->sched.n_sessions);
+    icalcomponent_free(cal);
+    void *p = f;
+    teardown(&p);
+    snprintf(path, sizeof path, "rm -rf '%s'", dir);
+    assert_int_equal(system(path), 0);
+}
+
 static void test_long_ids(void **state)
 {
     (void)state;
@@ -410,6 +494,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_schedule_csv_matches_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_personal_data_outside_calendar, setup, teardown),
         cmocka_unit_test(test_long_ids),
+        cmocka_unit_test(test_long_names),
         cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
