@@ -344,24 +344,28 @@ void flow_solution(const flow_net *f, uint8_t *chosen, int64_t *learners, int64_
     *score = sc;
 }
 
+/* Whether learner e's pruned pairs are not ruled out by the bound. */
+static bool uncertified(const flow_net *f, size_t e)
+{
+    const solve_problem *p = f->p;
+    int32_t b = p->pruned_bound[e];
+    if (b < 0 || p->learner_cap[e] <= 0)
+        return false;
+    if (!f->lnode[e]) /* every pair it kept went (its mentor): nothing rules the rest out */
+        return true;
+    ns_pot limit = -((ns_pot)f->w_ses + (ns_pot)f->w_score * b);
+    return ns_potential(&f->ns, f->lnode[e]) > limit;
+}
+
 size_t flow_uncertified(const flow_net *f, int32_t *out)
 {
     const solve_problem *p = f->p;
     size_t k = 0;
     if (!p->pruned_bound)
         return 0;
-    for (size_t e = 0; e < p->n_emps; e++) {
-        int32_t b = p->pruned_bound[e];
-        if (b < 0 || p->learner_cap[e] <= 0)
-            continue;
-        if (!f->lnode[e]) { /* every pair it kept went (its mentor): nothing rules the rest out */
+    for (size_t e = 0; e < p->n_emps; e++)
+        if (uncertified(f, e))
             out[k++] = (int32_t)e;
-            continue;
-        }
-        ns_pot limit = -((ns_pot)f->w_ses + (ns_pot)f->w_score * b);
-        if (ns_potential(&f->ns, f->lnode[e]) > limit)
-            out[k++] = (int32_t)e;
-    }
     return k;
 }
 
@@ -503,6 +507,75 @@ static int price_pass(flow_net *f, const int32_t *open, size_t n_open, int32_t *
     return rc;
 }
 
+/* Pool entry k joins the network when its reduced cost is negative. */
+static int price_entry(flow_net *f, size_t k, size_t *added)
+{
+    const candidate *c = &f->pool[k];
+    if (f->pool_in[k])
+        return MM_OK;
+    ns_pot rcost = -((ns_pot)f->w_ses + (ns_pot)f->w_score * c->score) +
+                   ns_potential(&f->ns, f->pnode[c->partner]) -
+                   ns_potential(&f->ns, f->lnode[c->learner]);
+    if (rcost >= 0)
+        return MM_OK;
+    ++*added;
+    return add_priced(f, k);
+}
+
+/* Whether learner l takes part in pricing: open, with a node and room the pins leave. */
+static bool priced_learner(const flow_net *f, int32_t l)
+{
+    return f->lnode[l] && f->lpins[l] < f->p->learner_cap[l] && uncertified(f, (size_t)l);
+}
+
+/*
+ * A slot value's pricing, from a fully priced optimum: a pair's reduced cost
+ * changes only with the potential of its learner or its partner, so only
+ * the pairs of the nodes the pivots moved (f->ns.moved, from the optimum
+ * on) are priced: by learner, through the pool; by partner, through
+ * by_partner, which indexes the pool's first n_indexed entries (later ones,
+ * few, are all looked at). As flow_price otherwise.
+ */
+static int price_moved(flow_net *f, const size_t *by_first, const size_t *by_partner,
+                       size_t n_indexed)
+{
+    const solve_problem *p = f->p;
+    const uint8_t *moved = f->ns.moved;
+    int rc = MM_OK;
+    for (;;) {
+        size_t added = 0;
+        for (size_t e = 0; e < p->n_emps && rc == MM_OK; e++) {
+            int32_t l = (int32_t)e;
+            if (!f->lnode[e] || !moved[f->lnode[e]] || !priced_learner(f, l))
+                continue;
+            if (f->pool_first[l] < 0 && (rc = pool_learner(f, l)) != MM_OK)
+                break;
+            size_t end = (size_t)f->pool_first[l] + f->pool_len[l];
+            for (size_t k = (size_t)f->pool_first[l]; k < end && rc == MM_OK; k++)
+                rc = price_entry(f, k, &added);
+        }
+        for (size_t q = 0; q < p->n_emps && rc == MM_OK; q++) {
+            if (!f->pnode[q] || !moved[f->pnode[q]])
+                continue;
+            for (size_t i = by_first[q]; i < by_first[q + 1] && rc == MM_OK; i++) {
+                int32_t l = f->pool[by_partner[i]].learner;
+                if (!moved[f->lnode[l]] && priced_learner(f, l))
+                    rc = price_entry(f, by_partner[i], &added);
+            }
+        }
+        for (size_t k = n_indexed; k < f->n_pool && rc == MM_OK; k++) {
+            int32_t l = f->pool[k].learner;
+            if (!moved[f->lnode[l]] && priced_learner(f, l))
+                rc = price_entry(f, k, &added);
+        }
+        if (rc != MM_OK || added == 0)
+            break;
+        if ((rc = flow_solve(f)) != MM_OK)
+            break;
+    }
+    return rc;
+}
+
 int flow_price(flow_net *f)
 {
     const solve_problem *p = f->p;
@@ -565,6 +638,29 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
     }
     memcpy(heads, f->priced_head, p->n_emps * sizeof *heads);
     flow_solution(f, NULL, &base_l, &base_x, &base_s);
+    /* the pool by partner, for pricing only what each re-solve moved */
+    size_t n_indexed = f->n_pool;
+    size_t *by_first = NULL, *by_partner = NULL;
+    uint8_t *moved = NULL;
+    if (p->pairs_of && f->pool_first) {
+        by_first = calloc(ne + 1, sizeof *by_first);
+        by_partner = malloc((n_indexed ? n_indexed : 1) * sizeof *by_partner);
+        moved = calloc((size_t)ns->n_nodes + 1, 1);
+        if (!by_first || !by_partner || !moved) {
+            rc = MM_ENOMEM;
+            goto done;
+        }
+        for (size_t k = 0; k < n_indexed; k++)
+            by_first[f->pool[k].partner + 1]++;
+        for (size_t q = 0; q < p->n_emps; q++)
+            by_first[q + 1] += by_first[q];
+        for (size_t k = 0; k < n_indexed; k++)
+            by_partner[by_first[f->pool[k].partner]++] = k;
+        for (size_t q = p->n_emps; q > 0; q--)
+            by_first[q] = by_first[q - 1];
+        by_first[0] = 0;
+        ns->moved = moved;
+    }
     for (size_t i = 0; i < n; i++) {
         int32_t e = partners[i], a = f->sarc[e];
         extra_learners[i] = score_gain[i] = 0;
@@ -576,7 +672,7 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
         if (rc == MM_OK)
             rc = flow_solve(f);
         if (rc == MM_OK && p->pairs_of)
-            rc = flow_price(f);
+            rc = moved ? price_moved(f, by_first, by_partner, n_indexed) : flow_price(f);
         if (rc == MM_OK) {
             flow_solution(f, NULL, &l, &x, &s);
             certified[i] = p->pairs_of || flow_uncertified(f, scratch) == 0;
@@ -589,12 +685,17 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
         ns_restore(ns, &snap);
         unprice(f, n_priced);
         memcpy(f->priced_head, heads, p->n_emps * sizeof *heads);
+        if (moved)
+            memset(moved, 0, (size_t)ns->n_nodes);
         if (rc != MM_OK)
             break;
     }
+done:
+    ns->moved = NULL;
     ns_snapshot_free(&snap);
     free(scratch);
     free(heads);
+    free(by_first), free(by_partner), free(moved);
     return rc;
 }
 

@@ -532,6 +532,9 @@ static void update_potentials(netsimplex *ns)
     int32_t end = ns->thread[ns->last_succ[u_in]];
     ns_pot sigma = ns_potential(ns, ns->v_in) - ns_potential(ns, u_in) +
                    (ns->src[in] == u_in ? -(ns_pot)ns->cost[in] : (ns_pot)ns->cost[in]);
+    if (ns->moved)
+        for (int32_t u = u_in; u != end; u = ns->thread[u])
+            ns->moved[u] = 1;
     if (ns->wide) {
         for (int32_t u = u_in; u != end; u = ns->thread[u])
             ns->pi_wide[u] += sigma;

@@ -52,6 +52,8 @@ typedef struct netsimplex {
     ns_pot *pi_wide;
     /* the bound on a tree path's cost (see above); reach: per node */
     int64_t *reach, root_reach, reach_sum;
+    /* the caller's, or NULL: per node, set to 1 when a pivot moves its potential */
+    uint8_t *moved;
     uint64_t pivots;
     /* pricing */
     size_t block, next_arc;
