@@ -10,9 +10,11 @@
  * learners, then sessions as tie-breaks.
  *
  * By default (SOLVE_AUTO) our network simplex (flow.h) finds the optimum
- * and its spanning tree, which is an optimal basis of the LP; GLPK's
- * simplex then starts from that basis and proves every stage optimal (in
- * no or few pivots), so the report carries GLPK's status and duals. With
+ * and its spanning tree, which is an optimal basis of the LP; GLPK then
+ * evaluates that basis (glp_warm_up: its factorization, primal and dual
+ * values and their status) and finds every stage optimal, its simplex
+ * running only should a stage not be, so the report carries GLPK's status
+ * and duals. With
  * SOLVE_GLPK, GLPK's simplex alone solves the LP from its standard basis.
  * Either way each stage keeps the optimum of the one before.
  *
