@@ -262,27 +262,11 @@ static void test_no_personal_data_outside_calendar(void **state)
     }
 }
 
-/* Ids as long as the import allows (256 bytes) that differ only at their
-   ends: every session keeps its whole id (track, learner, partner, number),
-   the same in report.json, schedule.csv and the calendar's UID, so that no
-   two sessions share one. */
-/*
- * Names and emails may be whole CSV fields (4,096 bytes): the calendar keeps
- * them whole, its summary never cut inside a UTF-8 character and the
- * attendees' addresses never shortened. Every employee's name gets 1,500
- * bytes of two-byte characters in front, every address 988 more bytes.
- */
-static void test_long_names(void **state)
+/* Copies tests/cases/_base into dir, each table through edit(fp, table, its text, ctx). */
+typedef void (*table_edit)(FILE *fp, const char *table, const char *data, void *ctx);
+static void copy_base(const char *dir, table_edit edit, void *ctx)
 {
-    (void)state;
-    char dir[64] = "/tmp/mm-report.XXXXXX", path[4200], in[4200];
-    static char pad[1501], local[989], want[2000];
-    assert_non_null(mkdtemp(dir));
-    for (int i = 0; i < 750; i++)
-        memcpy(pad + 2 * i, "\xc3\xa9", 2); /* e acute */
-    pad[1500] = '\0';
-    memset(local, 'a', 988);
-    local[988] = '\0';
+    char path[4200], in[4200];
     const char *root = getenv("MM_ROOT");
     static const char *const tables[] = {"availability", "departments", "employees",
                                          "exclusions",   "goals",       "history",
@@ -295,24 +279,64 @@ static void test_long_names(void **state)
         assert_int_equal(fileio_read(in, 1 << 20, &data, &len), MM_OK);
         FILE *fp = fopen(path, "w");
         assert_non_null(fp);
-        /* employees.csv: id,name,department,grade,timezone,roles,email,... */
-        int line = 0, field = 0;
-        for (const char *p = data; *p; p++) {
-            if (strcmp(tables[t], "employees") == 0 && line > 0 && (p == data || p[-1] == ',' ||
-                                                                   p[-1] == '\n')) {
-                if (field == 1)
-                    fputs(pad, fp);
-                if (field == 6 && *p != ',')
-                    fputs(local, fp);
-            }
-            fputc(*p, fp);
-            field += *p == ',';
-            if (*p == '\n')
-                line++, field = 0;
-        }
+        edit(fp, tables[t], data, ctx);
         assert_int_equal(fclose(fp), 0);
         free(data);
     }
+}
+
+/* Long names: every employees.csv name gets ctx[0] in front, every email ctx[1]. */
+static void lengthen_names(FILE *fp, const char *table, const char *data, void *ctx)
+{
+    const char *const *add = ctx;
+    /* employees.csv: id,name,department,grade,timezone,roles,email,... */
+    int line = 0, field = 0;
+    for (const char *p = data; *p; p++) {
+        if (strcmp(table, "employees") == 0 && line > 0 &&
+            (p == data || p[-1] == ',' || p[-1] == '\n')) {
+            if (field == 1)
+                fputs(add[0], fp);
+            if (field == 6 && *p != ',')
+                fputs(add[1], fp);
+        }
+        fputc(*p, fp);
+        field += *p == ',';
+        if (*p == '\n')
+            line++, field = 0;
+    }
+}
+
+/* Long ids: every "E00" id gets ctx (a prefix) after its E. */
+static void lengthen_ids(FILE *fp, const char *table, const char *data, void *ctx)
+{
+    (void)table;
+    for (const char *p = data; *p; p++) {
+        if (p[0] == 'E' && p[1] == '0' && p[2] == '0')
+            fprintf(fp, "E%s", (const char *)ctx);
+        else
+            fputc(*p, fp);
+    }
+}
+
+/*
+ * Names and emails may be whole CSV fields (4,096 bytes): the calendar keeps
+ * them whole, its summary never cut inside a UTF-8 character and the
+ * attendees' addresses never shortened. Every employee's name gets 1,500
+ * bytes of two-byte characters in front, every address 988 more bytes.
+ */
+static void test_long_names(void **state)
+{
+    (void)state;
+    char dir[64] = "/tmp/mm-report.XXXXXX", path[4200];
+    static char pad[1501], local[989], want[2000];
+    assert_non_null(mkdtemp(dir));
+    for (int i = 0; i < 750; i++)
+        memcpy(pad + 2 * i, "\xc3\xa9", 2); /* e acute */
+    pad[1500] = '\0';
+    memset(local, 'a', 988);
+    local[988] = '\0';
+    const char *add[2] = {pad, local};
+    copy_base(dir, lengthen_names, add);
     fixture *f = run_company(dir);
     assert_true(f->sched.n_sessions > 0);
     const struct file_set_entry *ics = file(f, "schedule.ics");
@@ -350,34 +374,18 @@ static void test_long_names(void **state)
     assert_int_equal(system(path), 0);
 }
 
+/* Ids as long as the import allows (256 bytes) that differ only at their
+   ends: every session keeps its whole id (track, learner, partner, number),
+   the same in report.json, schedule.csv and the calendar's UID, so that no
+   two sessions share one. */
 static void test_long_ids(void **state)
 {
     (void)state;
-    char dir[64] = "/tmp/mm-report.XXXXXX", prefix[256], path[4200], in[4200];
+    char dir[64] = "/tmp/mm-report.XXXXXX", prefix[256], path[4200];
     assert_non_null(mkdtemp(dir));
     memset(prefix, 'x', 252);
     prefix[252] = '\0'; /* E + 252 + 3 digits: 256 bytes */
-    const char *root = getenv("MM_ROOT");
-    static const char *const tables[] = {"availability", "departments", "employees",
-                                         "exclusions",   "goals",       "history",
-                                         "pins",         "preferences", "skills"};
-    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
-        snprintf(in, sizeof in, "%s/tests/cases/_base/%s.csv", root ? root : ".", tables[t]);
-        snprintf(path, sizeof path, "%s/%s.csv", dir, tables[t]);
-        char *data;
-        size_t len;
-        assert_int_equal(fileio_read(in, 1 << 20, &data, &len), MM_OK);
-        FILE *fp = fopen(path, "w");
-        assert_non_null(fp);
-        for (const char *p = data; *p; p++) {
-            if (p[0] == 'E' && p[1] == '0' && p[2] == '0')
-                fprintf(fp, "E%s", prefix);
-            else
-                fputc(*p, fp);
-        }
-        assert_int_equal(fclose(fp), 0);
-        free(data);
-    }
+    copy_base(dir, lengthen_ids, prefix);
     fixture *f = run_company(dir);
     assert_true(f->sched.n_sessions > 1);
     assert_int_equal(strlen(f->model->emps[0].id), 256);
