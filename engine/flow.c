@@ -466,6 +466,21 @@ static int pool_learner(flow_net *f, int32_t l)
     return MM_OK;
 }
 
+/* Pool entry k joins the network when its reduced cost is negative. */
+static int price_entry(flow_net *f, size_t k, size_t *added)
+{
+    const candidate *c = &f->pool[k];
+    if (f->pool_in[k])
+        return MM_OK;
+    ns_pot rcost = -((ns_pot)f->w_ses + (ns_pot)f->w_score * c->score) +
+                   ns_potential(&f->ns, f->pnode[c->partner]) -
+                   ns_potential(&f->ns, f->lnode[c->learner]);
+    if (rcost >= 0)
+        return MM_OK;
+    ++*added;
+    return add_priced(f, k);
+}
+
 /*
  * One pricing pass: the open learners' pooled pairs with a negative reduced
  * cost join the network (learners gathered into the pool first, together).
@@ -490,36 +505,11 @@ static int price_pass(flow_net *f, const int32_t *open, size_t n_open, int32_t *
         int32_t l = open[i];
         if (!f->lnode[l] || f->lpins[l] >= p->learner_cap[l])
             continue; /* no node (no capacity), or the pins fill it */
-        const ns_pot pi_l = ns_potential(&f->ns, f->lnode[l]);
         size_t end = (size_t)f->pool_first[l] + f->pool_len[l];
-        for (size_t k = (size_t)f->pool_first[l]; k < end && rc == MM_OK; k++) {
-            const candidate *c = &f->pool[k];
-            if (f->pool_in[k])
-                continue;
-            ns_pot rcost = -((ns_pot)f->w_ses + (ns_pot)f->w_score * c->score) +
-                           ns_potential(&f->ns, f->pnode[c->partner]) - pi_l;
-            if (rcost < 0) {
-                rc = add_priced(f, k);
-                ++*added;
-            }
-        }
+        for (size_t k = (size_t)f->pool_first[l]; k < end && rc == MM_OK; k++)
+            rc = price_entry(f, k, added);
     }
     return rc;
-}
-
-/* Pool entry k joins the network when its reduced cost is negative. */
-static int price_entry(flow_net *f, size_t k, size_t *added)
-{
-    const candidate *c = &f->pool[k];
-    if (f->pool_in[k])
-        return MM_OK;
-    ns_pot rcost = -((ns_pot)f->w_ses + (ns_pot)f->w_score * c->score) +
-                   ns_potential(&f->ns, f->pnode[c->partner]) -
-                   ns_potential(&f->ns, f->lnode[c->learner]);
-    if (rcost >= 0)
-        return MM_OK;
-    ++*added;
-    return add_priced(f, k);
 }
 
 /* Whether learner l takes part in pricing: open, with a node and room the pins leave. */
