@@ -465,8 +465,11 @@ static int solve_rounds(match_result *r, match_track *mt, mm_diag *diag)
         rc = mt->ahead ? solve_network(p, &mt->sol, diag) : solve_track(p, &mt->sol, diag);
         if (rc != MM_OK)
             return rc;
-        if (mt->sol.n_uncertified == 0 && mt->sol.n_more == 0)
+        mt->pivots += mt->sol.pivots;
+        if (mt->sol.n_uncertified == 0 && mt->sol.n_more == 0) {
+            mt->sol.pivots = mt->pivots; /* the report's: every round's, ahead too */
             return MM_OK;
+        }
         mt->rounds++;
         if (mt->sol.n_more) {
             mt->priced_in += mt->sol.n_more;
@@ -533,6 +536,7 @@ static int solve_setup(match_result *r, match_track *mt)
     p->mip_gap = cfg->solver.mip_gap;
     p->pruned_bound = mt->cands.bound;
     p->keep_network = true;
+    p->defer_proof = !cfg->fairness.enforce; /* proven beside the slot values (match_solve) */
     if (mt->cands.n < mt->cands.n_eligible) {
         struct match_pricing *pr = &mt->pricing;
         pr->first = malloc((n + 1) * sizeof *pr->first);
@@ -616,46 +620,104 @@ static int solve_one(match_result *r, match_track *mt, mm_diag *diag)
     return MM_OK;
 }
 
+static int explain_track(match_result *r, match_track *mt);
+static int slot_values(match_result *r, match_track *mt, mm_diag *diag);
+
+/* What follows a track's pairs: its reasons and alternatives, then its slot values. */
+static int track_after(match_result *r, match_track *mt, mm_diag *diag)
+{
+    int rc = explain_track(r, mt);
+    return rc == MM_OK ? slot_values(r, mt, diag) : rc;
+}
+
+/* GLPK's proof of the track's optimum, when its solve left it for later. */
+static int track_prove(match_track *mt, mm_diag *diag)
+{
+    return mt->sol.basis ? solve_prove(&mt->prob, &mt->sol, diag) : MM_OK;
+}
+
 /*
  * Both tracks, mentoring first: shadowing leaves out each learner's mentor.
- * Without fairness constraints shadowing is solved ahead meanwhile, on a
- * second thread when there is one (solve_ahead); the same work is done in
- * the same order with one thread, so the results do not depend on it.
- * The threading boundary: GLPK (not thread-safe) runs in the mentoring
- * section only; the other section calls no library, its network simplex
- * and scoring touch plain arrays of its own track, and its messages go to
- * a diagnostics object of its own.
+ * The work is a graph of tasks, run on two threads when there are two:
+ *
+ *   mentoring's optimum ---> its proof (GLPK), its reasons and slot values
+ *          |
+ *   shadowing ahead -------> shadowing's optimum ---> its proof, its
+ *   (no fairness)             (warm from ahead)        reasons and slot values,
+ *                                                      then_fn (the pairs of both)
+ *
+ * Without fairness constraints shadowing is solved ahead, before the
+ * mentors are known (solve_ahead), and each optimum is the network's, its
+ * GLPK proof deferred (solve_prove) so that it runs beside the slot values,
+ * which continue the network. Every task computes the same thing whatever
+ * the thread that runs it and whenever, so the results do not depend on
+ * the thread count. The threading boundary: no task touches SQLite,
+ * cJSON or I/O; the tasks of a track write only that track (shadowing
+ * reads mentoring's pairs once they are final); messages go to diag (safe
+ * from two threads) or, solving ahead, to a scratch of its own. GLPK runs
+ * in several tasks at once only when each thread has its own environment
+ * (solve_glpk_per_thread); otherwise its tasks run one after the other.
  */
-int match_solve(match_result *r, mm_diag *diag)
+int match_solve_then(match_result *r, mm_diag *diag, match_then_fn then_fn, void *ctx)
 {
     match_track *men = &r->t[TRACK_MENTORING], *sha = &r->t[TRACK_SHADOWING];
-    if (men->enabled && sha->enabled && !r->cfg->fairness.enforce) {
-        mm_diag *scratch = mm_diag_new(4);
-        int rc_men = MM_OK, rc_sha = MM_OK;
-        if (!scratch)
-            return mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
-        int nt = r->threads > 0 ? r->threads : omp_get_max_threads();
-#pragma omp parallel sections num_threads(nt > 1 ? 2 : 1)
-        {
-#pragma omp section
+    bool ahead = men->enabled && sha->enabled && !r->cfg->fairness.enforce;
+    int nt = r->threads > 0 ? r->threads : omp_get_max_threads();
+    /* task dependences: the tracks' optima, and GLPK's environment */
+    char men_done = 0, ahead_done = 0, sha_done = 0, glpk[4] = {0};
+    bool shared = !solve_glpk_per_thread();
+    char *g_men = &glpk[0], *g_men_after = &glpk[shared ? 0 : 1],
+         *g_sha = &glpk[shared ? 0 : 2], *g_sha_after = &glpk[shared ? 0 : 3];
+    (void)men_done, (void)ahead_done, (void)sha_done; /* GCC counts no use in a depend clause */
+    (void)g_men, (void)g_men_after, (void)g_sha, (void)g_sha_after;
+    int rc_men = MM_OK, rc_men_prove = MM_OK, rc_men_after = MM_OK, rc_ahead = MM_OK,
+        rc_sha = MM_OK, rc_sha_prove = MM_OK, rc_sha_after = MM_OK, rc_then = MM_OK;
+    mm_diag *scratch = ahead ? mm_diag_new(4) : NULL;
+    if (ahead && !scratch)
+        return mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
+#pragma omp parallel num_threads(nt > 1 ? 2 : 1)
+#pragma omp single
+    {
+#pragma omp task depend(out : men_done) depend(inout : g_men[0])
+        if (men->enabled)
             rc_men = solve_one(r, men, diag);
-#pragma omp section
-            rc_sha = solve_ahead(r, sha, scratch);
-        }
-        mm_diag_free(scratch);
-        if (rc_men != MM_OK)
-            return rc_men;
-        if (rc_sha == MM_ENOMEM || !sha->set_up)
-            return mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
+#pragma omp task depend(out : ahead_done)
+        if (ahead)
+            rc_ahead = solve_ahead(r, sha, scratch);
+#pragma omp task depend(in : men_done) depend(inout : g_men[0])
+        if (men->enabled && rc_men == MM_OK)
+            rc_men_prove = track_prove(men, diag);
+#pragma omp task depend(in : men_done) depend(inout : g_men_after[0])
+        if (men->enabled && rc_men == MM_OK)
+            rc_men_after = track_after(r, men, diag);
+#pragma omp task depend(in : men_done, ahead_done) depend(out : sha_done) depend(inout : g_sha[0])
+        if (sha->enabled && rc_men == MM_OK)
+            rc_sha = ahead && !sha->set_up ? rc_ahead : solve_one(r, sha, diag);
+#pragma omp task depend(in : sha_done) depend(inout : g_sha[0])
+        if (sha->enabled && rc_men == MM_OK && rc_sha == MM_OK)
+            rc_sha_prove = track_prove(sha, diag);
+#pragma omp task depend(in : sha_done) depend(inout : g_sha_after[0])
+        if (sha->enabled && rc_men == MM_OK && rc_sha == MM_OK)
+            rc_sha_after = track_after(r, sha, diag);
+#pragma omp task depend(in : men_done, sha_done)
+        if (then_fn && rc_men == MM_OK && rc_sha == MM_OK)
+            rc_then = then_fn(ctx, r);
     }
-    for (int t = 0; t < TRACK_COUNT; t++) {
-        if (!r->t[t].enabled || r->t[t].pairs)
-            continue; /* off, or solved above */
-        int rc = solve_one(r, &r->t[t], diag);
-        if (rc != MM_OK)
-            return rc;
-    }
+    mm_diag_free(scratch);
+    /* the first failure in the graph's order (a failed ahead solve costs
+       only its head start, unless it ran out of memory) */
+    if (ahead && rc_ahead == MM_ENOMEM && rc_men == MM_OK)
+        return mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
+    int rcs[] = {rc_men, rc_men_prove, rc_men_after, rc_sha, rc_sha_prove, rc_sha_after, rc_then};
+    for (size_t i = 0; i < sizeof rcs / sizeof rcs[0]; i++)
+        if (rcs[i] != MM_OK)
+            return rcs[i];
     return MM_OK;
+}
+
+int match_solve(match_result *r, mm_diag *diag)
+{
+    return match_solve_then(r, diag, NULL, NULL);
 }
 
 /* ---- explanations -------------------------------------------------------- */
@@ -784,8 +846,9 @@ static int slot_values(match_result *r, match_track *mt, mm_diag *diag)
     size_t n = r->model->n_emps;
     int rc = MM_OK;
     /* a slot's value is a difference of two optima: without a proven
-       optimum (a MIP stopped by its time limit) there is none to report */
-    if (strcmp(mt->sol.status, "optimal") != 0)
+       optimum (a MIP stopped by its time limit) there is none to report;
+       the network's is exact (its proof may be running meanwhile) */
+    if (!mt->sol.network && strcmp(mt->sol.status, "optimal") != 0)
         return MM_OK;
     slot_rank *rank = calloc(n + 1, sizeof *rank);
     int32_t *demand = calloc(n + 1, sizeof *demand);
@@ -806,7 +869,9 @@ static int slot_values(match_result *r, match_track *mt, mm_diag *diag)
             continue;
         rank[k].partner = (int32_t)e;
         rank[k].demand = demand[e];
-        rank[k].dual = mt->sol.partner_dual ? fabs(mt->sol.partner_dual[e]) : 0;
+        rank[k].dual = mt->sol.network_dual   ? mt->sol.network_dual[e]
+                       : mt->sol.partner_dual ? fabs(mt->sol.partner_dual[e])
+                                              : 0;
         if (rank[k].demand > 0 || rank[k].dual > 1e-9)
             k++;
     }
@@ -1088,23 +1153,8 @@ static int fairness(match_result *r)
    so the results do not depend on the order. */
 int match_explain(match_result *r, mm_diag *diag)
 {
-    int rc = MM_OK, rc_t[TRACK_COUNT] = {MM_OK, MM_OK};
-    int nt = r->threads > 0 ? r->threads : omp_get_max_threads();
-    for (int t = 0; t < TRACK_COUNT; t++)
-        if (r->t[t].enabled && !r->t[t].sol.network)
-            nt = 1;
-#pragma omp parallel for num_threads(nt > 1 ? TRACK_COUNT : 1) schedule(static, 1)
-    for (int t = 0; t < TRACK_COUNT; t++) {
-        match_track *mt = &r->t[t];
-        if (!mt->enabled)
-            continue;
-        if ((rc_t[t] = explain_track(r, mt)) == MM_OK)
-            rc_t[t] = slot_values(r, mt, diag);
-    }
-    for (int t = 0; t < TRACK_COUNT && rc == MM_OK; t++)
-        rc = rc_t[t];
-    if (rc == MM_OK)
-        rc = supply(r);
+    (void)diag;
+    int rc = supply(r);
     if (rc == MM_OK)
         rc = fairness(r);
     return rc;

@@ -74,6 +74,7 @@ typedef struct match_track {
         uint32_t *count;    /* per employee: how many */
     } pricing;
     int32_t rounds; /* solves that asked for more pairs */
+    uint64_t pivots; /* the network simplex's, over every round (ahead too) */
     /* the solver's arcs: the candidates, less (shadowing) the learner's own
        mentor; arc_first gives each learner's slice as in cand_set */
     const candidate *arcs;
@@ -169,10 +170,18 @@ void match_free(match_result *r);
 int match_score(match_result *r, mm_diag *diag);
 
 /* Checks the pins against the hard rules (MM_EDATA naming the pair and the
-   rule) and solves mentoring, then shadowing, exactly. */
+   rule), solves mentoring, then shadowing, exactly, with GLPK's proofs, and
+   gives each track's reasons, alternatives and slot values. */
 int match_solve(match_result *r, mm_diag *diag);
 
-/* Reasons, alternatives, supply, slot values and fairness figures. */
+/* The same; then_fn(ctx, r), when given, is called once both tracks' pairs
+   are final, beside their proofs and slot values (on any thread, inside an
+   OpenMP parallel region: it may read r's pairs and write only what it
+   owns; no SQLite, cJSON or I/O). Its error code stops the solve. */
+typedef int (*match_then_fn)(void *ctx, const match_result *r);
+int match_solve_then(match_result *r, mm_diag *diag, match_then_fn then_fn, void *ctx);
+
+/* Supply and fairness figures (after match_solve). */
 int match_explain(match_result *r, mm_diag *diag);
 
 /* The group name of employee e for a fairness attribute ("department",

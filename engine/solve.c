@@ -1428,20 +1428,26 @@ static void free_model(solver *s)
     s->lp = NULL;
 }
 
-/* Fills r from the solver's current solution. */
-static void fill_result(const solver *s, solve_result *r, const char *method)
+/* Fills r's method, status, objective, bound and gap from the solver. */
+static void fill_proof(const solver *s, solve_result *r, const char *method)
 {
-    memcpy(r->chosen, s->chosen, s->p->n_arcs);
     snprintf(r->method, sizeof r->method, "%s", method);
     snprintf(r->status, sizeof r->status, "%s", s->proven ? "optimal" : "feasible");
-    r->learners = s->learners;
-    r->sessions = s->sessions;
-    r->total_score = s->score;
     r->objective = s->score_obj;
     r->bound = s->score_bound;
     r->gap = (s->score_bound - s->score_obj) / (fabs(s->score_obj) > 1.0 ? fabs(s->score_obj) : 1.0);
     if (r->gap < 0)
         r->gap = 0;
+}
+
+/* Fills r from the solver's current solution. */
+static void fill_result(const solver *s, solve_result *r, const char *method)
+{
+    memcpy(r->chosen, s->chosen, s->p->n_arcs);
+    r->learners = s->learners;
+    r->sessions = s->sessions;
+    r->total_score = s->score;
+    fill_proof(s, r, method);
 }
 
 static int cmp_pair(const void *pa, const void *pb)
@@ -1452,39 +1458,124 @@ static int cmp_pair(const void *pa, const void *pb)
     return (a->partner > b->partner) - (a->partner < b->partner);
 }
 
-/* GLPK's basis from the network's spanning tree (flow.h: the same variables). */
-static void set_basis(solver *s, const flow_net *f, const uint8_t *tree)
+/*
+ * GLPK's statuses of the LP's variables at the network's spanning tree
+ * (flow.h: the same variables), taken from the network so that the proof
+ * needs nothing of it later: per problem arc (x), and per employee the
+ * partner's capacity row (s) and the learner's y and z columns; 0 = none.
+ */
+typedef struct solve_basis {
+    int8_t *x, *s, *y, *z;
+} solve_basis;
+
+static void basis_free(solve_basis *b)
 {
-    const solve_problem *p = s->p;
+    if (!b)
+        return;
+    free(b->x), free(b->s), free(b->y), free(b->z);
+    free(b);
+}
+
+static int basis_take(const flow_net *f, const uint8_t *tree, solve_basis **out)
+{
+    const solve_problem *p = f->p;
     const netsimplex *ns = &f->ns;
+    solve_basis *b = calloc(1, sizeof *b);
+    *out = NULL;
+    if (!b)
+        return MM_ENOMEM;
+    b->x = malloc(p->n_arcs ? p->n_arcs : 1);
+    b->s = xcalloc(p->n_emps, 1);
+    b->y = xcalloc(p->n_emps, 1);
+    b->z = xcalloc(p->n_emps, 1);
+    if (!b->x || !b->s || !b->y || !b->z) {
+        basis_free(b);
+        return MM_ENOMEM;
+    }
     for (size_t e = 0; e < p->n_emps; e++) {
-        if (s->lrow[e] && row_ok(s, s->lrow[e]))
-            glp_set_row_stat(s->lp, s->lrow[e], GLP_NS);
-        if (s->prow[e] && row_ok(s, s->prow[e]) && f->sarc[e] >= 0)
-            glp_set_row_stat(s->lp, s->prow[e], tree[f->sarc[e]] ? GLP_BS : GLP_NU);
-        if (s->ycol[e] && col_ok(s, s->ycol[e]) && f->yarc[e] >= 0) {
-            int32_t k = f->yarc[e];
-            glp_set_col_stat(s->lp, s->ycol[e],
-                             tree[k]              ? GLP_BS
-                             : s->lpins[e] > 0    ? GLP_NS
-                             : ns->flow[k]        ? GLP_NU
-                                                  : GLP_NL);
-        }
-        if (s->zcol[e] && col_ok(s, s->zcol[e]) && f->zarc[e] >= 0) {
-            int32_t k = f->zarc[e];
-            glp_set_col_stat(s->lp, s->zcol[e], tree[k] ? GLP_BS : ns->flow[k] ? GLP_NU : GLP_NL);
-        }
+        int32_t k;
+        if ((k = f->sarc[e]) >= 0)
+            b->s[e] = tree[k] ? GLP_BS : GLP_NU;
+        if ((k = f->yarc[e]) >= 0)
+            b->y[e] = tree[k] ? GLP_BS : f->lpins[e] > 0 ? GLP_NS : ns->flow[k] ? GLP_NU : GLP_NL;
+        if ((k = f->zarc[e]) >= 0)
+            b->z[e] = tree[k] ? GLP_BS : ns->flow[k] ? GLP_NU : GLP_NL;
     }
     for (size_t a = 0; a < p->n_arcs; a++) {
         int32_t k = f->xarc[a];
-        int st = k < 0                       ? GLP_NS
-                 : tree[k]                   ? GLP_BS
-                 : ns->lo[k] == ns->hi[k]    ? GLP_NS /* pinned, or the pins fill the learner */
-                 : ns->flow[k]               ? GLP_NU
-                                             : GLP_NL;
-        if (col_ok(s, (int)a + 1))
-            glp_set_col_stat(s->lp, (int)a + 1, st);
+        b->x[a] = k < 0                    ? GLP_NS
+                  : tree[k]                ? GLP_BS
+                  : ns->lo[k] == ns->hi[k] ? GLP_NS /* pinned, or the pins fill the learner */
+                  : ns->flow[k]            ? GLP_NU
+                                           : GLP_NL;
     }
+    *out = b;
+    return MM_OK;
+}
+
+static void apply_basis(solver *s, const solve_basis *b)
+{
+    const solve_problem *p = s->p;
+    for (size_t e = 0; e < p->n_emps; e++) {
+        if (s->lrow[e] && row_ok(s, s->lrow[e]))
+            glp_set_row_stat(s->lp, s->lrow[e], GLP_NS);
+        if (s->prow[e] && row_ok(s, s->prow[e]) && b->s[e])
+            glp_set_row_stat(s->lp, s->prow[e], b->s[e]);
+        if (s->ycol[e] && col_ok(s, s->ycol[e]) && b->y[e])
+            glp_set_col_stat(s->lp, s->ycol[e], b->y[e]);
+        if (s->zcol[e] && col_ok(s, s->zcol[e]) && b->z[e])
+            glp_set_col_stat(s->lp, s->zcol[e], b->z[e]);
+    }
+    for (size_t a = 0; a < p->n_arcs; a++)
+        if (col_ok(s, (int)a + 1))
+            glp_set_col_stat(s->lp, (int)a + 1, b->x[a]);
+}
+
+/* Per employee, the capacity dual of the network's optimum (solve_result.network_dual). */
+static int take_network_dual(const flow_net *f, double **out)
+{
+    const solve_problem *p = f->p;
+    double *d = xcalloc(p->n_emps, sizeof *d);
+    if (!d)
+        return MM_ENOMEM;
+    ns_pot root = ns_potential(&f->ns, 0);
+    for (size_t e = 0; e < p->n_emps; e++)
+        if (f->pnode[e])
+            d[e] = (double)(ns_potential(&f->ns, f->pnode[e]) - root);
+    *out = d;
+    return MM_OK;
+}
+
+/*
+ * GLPK's proof of the network's optimum r->chosen (learners nl, sessions
+ * nx, score sc) from basis b: GLPK evaluates the basis stage by stage and
+ * must find the same optimum values. r keeps the network's pairs; the rest
+ * of r is filled from GLPK.
+ */
+static int prove(solver *s, solve_result *r, const solve_basis *b, int64_t nl, int64_t nx,
+                 int64_t sc)
+{
+    int rc;
+    s->all_active = true;
+    if ((rc = build(s, false)) != MM_OK)
+        goto done;
+    apply_basis(s, b);
+    if ((rc = lp_stages(s, false)) != MM_OK)
+        goto done;
+    if (s->learners != nl || s->sessions != nx || s->score != sc) {
+        rc = mm_diag_error(s->diag, MM_ESOLVER, NULL, 0, 0,
+                           "the network optimum (%lld learners, %lld pairs, score %lld) and"
+                           " GLPK's (%lld, %lld, %lld) differ",
+                           (long long)nl, (long long)nx, (long long)sc, (long long)s->learners,
+                           (long long)s->sessions, (long long)s->score);
+        goto done;
+    }
+    /* the same values: r keeps the network's pairs (read meanwhile by a
+       deferred proof's caller, so not written again) */
+    fill_proof(s, r, s->integral ? "network-simplex+glpk-simplex" : "glpk-simplex+intopt");
+done:
+    s->all_active = false;
+    return rc;
 }
 
 /*
@@ -1498,6 +1589,7 @@ static int network_path(solver *s, solve_result *r, bool *used)
     const solve_problem *p = s->p;
     flow_net f;
     uint8_t *tree = NULL;
+    solve_basis *basis = NULL;
     int64_t nl, nx, sc;
     int rc = flow_build(&f, p);
     *used = false;
@@ -1558,8 +1650,9 @@ static int network_path(solver *s, solve_result *r, bool *used)
         rc = MM_ENOMEM;
         goto done;
     }
-    flow_solution(&f, s->chosen, &nl, &nx, &sc);
+    flow_solution(&f, r->chosen, &nl, &nx, &sc);
     if (p->no_certify) {
+        memcpy(s->chosen, r->chosen, p->n_arcs);
         s->learners = nl, s->sessions = nx, s->score = sc;
         s->score_obj = s->score_bound = (double)sc;
         s->proven = true;
@@ -1572,22 +1665,21 @@ static int network_path(solver *s, solve_result *r, bool *used)
         rc = mm_diag_error(s->diag, MM_EINTERNAL, NULL, 0, 0, "network simplex: a broken tree");
         goto done;
     }
-    s->all_active = true;
-    if ((rc = build(s, false)) != MM_OK)
+    if ((rc = basis_take(&f, tree, &basis)) != MM_OK)
         goto done;
-    set_basis(s, &f, tree);
-    if ((rc = lp_stages(s, false)) != MM_OK)
-        goto done;
-    if (s->learners != nl || s->sessions != nx || s->score != sc) {
-        rc = mm_diag_error(s->diag, MM_ESOLVER, NULL, 0, 0,
-                           "the network optimum (%lld learners, %lld pairs, score %lld) and"
-                           " GLPK's (%lld, %lld, %lld) differ",
-                           (long long)nl, (long long)nx, (long long)sc, (long long)s->learners,
-                           (long long)s->sessions, (long long)s->score);
+    r->learners = nl, r->sessions = nx, r->total_score = sc;
+    if (p->defer_proof) {
+        r->objective = r->bound = (double)sc;
+        snprintf(r->method, sizeof r->method, "network-simplex");
+        snprintf(r->status, sizeof r->status, "unproven");
+        r->basis = basis;
+        basis = NULL;
+    } else if ((rc = prove(s, r, basis, nl, nx, sc)) != MM_OK) {
         goto done;
     }
-    fill_result(s, r, s->integral ? "network-simplex+glpk-simplex" : "glpk-simplex+intopt");
-    if (p->keep_network && s->integral) {
+    if (p->keep_network && (p->defer_proof || s->integral)) {
+        if ((rc = take_network_dual(&f, &r->network_dual)) != MM_OK)
+            goto done;
         r->network = malloc(sizeof *r->network);
         if (!r->network) {
             rc = MM_ENOMEM;
@@ -1597,7 +1689,7 @@ static int network_path(solver *s, solve_result *r, bool *used)
         memset(&f, 0, sizeof f);
     }
 done:
-    s->all_active = false;
+    basis_free(basis);
     free(tree);
     flow_free(&f);
     return rc;
@@ -1615,6 +1707,11 @@ static int job_solve(solver *s, void *arg)
         rc = network_path(s, r, &solved);
         if (rc || r->n_uncertified || r->n_more || (solved && s->p->no_certify))
             goto done;
+        if (solved && s->p->defer_proof) {
+            r->unfair_learners = r->learners;
+            r->unfair_total_score = r->total_score;
+            goto done;
+        }
     }
     if (!solved && s->p->pruned_bound) {
         /* GLPK alone has no proof for pruned pairs: every learner with some
@@ -1831,6 +1928,8 @@ void solve_result_free(solve_result *r)
     free(r->more);
     solve_warm_free(r->warm);
     solve_network_free(r);
+    free(r->network_dual);
+    basis_free(r->basis);
     memset(r, 0, sizeof *r);
 }
 
@@ -1845,6 +1944,11 @@ int solve_track(const solve_problem *p, solve_result *r, mm_diag *diag)
     rc = validate(p, diag);
     if (rc)
         goto done;
+    if (p->defer_proof && (!p->keep_network || p->n_fair > 0 || p->method != SOLVE_AUTO)) {
+        rc = mm_diag_error(diag, MM_EINTERNAL, NULL, 0, 0,
+                           "solve_track: a deferred proof needs the network kept, no fairness");
+        goto done;
+    }
     r->chosen = xcalloc(p->n_arcs, sizeof *r->chosen);
     r->partner_dual = xcalloc(p->n_emps, sizeof *r->partner_dual);
     if (!r->chosen || !r->partner_dual) {
@@ -1892,6 +1996,39 @@ int solve_network(const solve_problem *p, solve_result *r, mm_diag *diag)
         if (rc == MM_OK && !used)
             rc = MM_EINTERNAL;
     }
+    solver_free(&s);
+    if (rc == MM_ENOMEM)
+        mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
+    return rc;
+}
+
+bool solve_glpk_per_thread(void)
+{
+    return glp_config("TLS") != NULL;
+}
+
+static int job_prove(solver *s, void *arg)
+{
+    solve_result *r = arg;
+    int rc = prove(s, r, r->basis, r->learners, r->sessions, r->total_score);
+    if (rc == MM_OK) {
+        if (s->dual && r->partner_dual)
+            memcpy(r->partner_dual, s->dual, s->p->n_emps * sizeof *s->dual);
+        basis_free(r->basis);
+        r->basis = NULL;
+    }
+    free_model(s);
+    return rc;
+}
+
+int solve_prove(const solve_problem *p, solve_result *r, mm_diag *diag)
+{
+    solver s;
+    if (!r->basis || !r->chosen)
+        return mm_diag_error(diag, MM_EINTERNAL, NULL, 0, 0, "solve_prove: no optimum to prove");
+    int rc = solver_init(&s, p, diag, true);
+    if (rc == MM_OK)
+        rc = guarded(&s, job_prove, r);
     solver_free(&s);
     if (rc == MM_ENOMEM)
         mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");

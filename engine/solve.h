@@ -99,6 +99,12 @@ typedef struct solve_problem {
     /* Keep the network's optimum in the result for solve_slot_values_at
        (p, its arrays and pairs_ctx must then outlive the result). */
     bool keep_network;
+    /* With keep_network and no fairness constraints: solve_track stops at
+       the network's optimum, with no GLPK call (method "network-simplex",
+       status "unproven"), keeping what GLPK's proof needs; solve_prove
+       gives the proof later, possibly while solve_slot_values_at runs on
+       the kept network in another thread. */
+    bool defer_proof;
     const solve_warm *warm; /* a network start (from the previous round); may be NULL */
 } solve_problem;
 
@@ -142,6 +148,12 @@ typedef struct solve_result {
     solve_warm *warm; /* with n_more: the optimum reached, to start the next solve from */
     uint64_t pivots;         /* the network simplex's */
     struct flow_net *network; /* with keep_network: the optimum, for slot values */
+    /* With network: per employee, the dual of the partner's capacity in the
+       network's optimum (its cost units: a learner matched outweighs any
+       score), >= 0, 0 without a capacity; found with the optimum, so it
+       does not wait for GLPK's proof. */
+    double *network_dual;
+    struct solve_basis *basis; /* with defer_proof: the optimum's basis, until solve_prove */
 } solve_result;
 
 /*
@@ -164,6 +176,23 @@ int solve_track(const solve_problem *p, solve_result *r, mm_diag *diag);
  */
 int solve_network(const solve_problem *p, solve_result *r, mm_diag *diag);
 void solve_result_free(solve_result *r);
+
+/*
+ * GLPK's proof of an optimum solve_track left unproven (defer_proof): the
+ * LP is built and GLPK evaluates the network's basis as solve_track does;
+ * r's status, method, bound, gap and partner_dual are then filled, its
+ * pairs kept. It reads p and r's basis, never r->network, so slot values
+ * may run on that meanwhile (another thread; each thread has its own GLPK
+ * environment, which this frees before it returns). p must be the
+ * problem r was solved from. MM_ESOLVER when GLPK fails or finds another
+ * optimum value; MM_ENOMEM; MM_EINTERNAL when r has no basis.
+ */
+int solve_prove(const solve_problem *p, solve_result *r, mm_diag *diag);
+
+/* Whether each thread has a GLPK environment of its own (GLPK built with
+   thread-local storage, as Debian's is), so that GLPK may run in two
+   threads at once; otherwise calls must not overlap. */
+bool solve_glpk_per_thread(void);
 
 /*
  * The value of one extra slot for each of partners[0..n): the increase in

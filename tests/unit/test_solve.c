@@ -679,6 +679,107 @@ static void test_slot_values_simple(void **state)
 }
 
 /*
+ * The proof deferred (match_solve): solve_track stops at the network's
+ * optimum, then GLPK's proof and the slot values run at once on two
+ * threads, the slot values on the kept network. Each instance against
+ * brute force, and against the same solve proven at once: same pairs,
+ * same status, method and duals; slot values against solve_slot_values.
+ * The network's capacity duals: >= 0, and 0 where the optimum leaves room.
+ */
+static void check_deferred(int32_t track, objective obj, int count, uint64_t seed)
+{
+    rng_state = seed;
+    int valued = 0;
+    for (int it = 0; it < count; it++) {
+        inst *in = malloc(sizeof *in);
+        assert_non_null(in);
+        random_instance(in, track, obj);
+        if (in->n_arcs == 0) {
+            free(in);
+            continue;
+        }
+        int64_t bl = 0, bs = 0, bsc = 0;
+        assert_true(brute_force(in, &bl, &bs, &bsc));
+        mm_diag *d = mm_diag_new(10);
+        solve_result now, later;
+        in->prob.keep_network = true;
+        assert_int_equal(solve_track(&in->prob, &now, d), MM_OK);
+        in->prob.defer_proof = true;
+        assert_int_equal(solve_track(&in->prob, &later, d), MM_OK);
+        in->prob.defer_proof = false;
+        assert_string_equal(later.status, "unproven");
+        assert_string_equal(later.method, "network-simplex");
+        assert_non_null(later.network);
+        assert_non_null(later.network_dual);
+        if (later.learners != bl || later.sessions != bs || later.total_score != bsc)
+            fail_msg("instance %d (seed %llu): deferred (%lld, %lld, %lld), brute force"
+                     " (%lld, %lld, %lld)",
+                     it, (unsigned long long)seed, (long long)later.learners,
+                     (long long)later.sessions, (long long)later.total_score, (long long)bl,
+                     (long long)bs, (long long)bsc);
+        assert_memory_equal(later.chosen, now.chosen, in->n_arcs);
+        int32_t load[MAX_E] = {0};
+        for (size_t a = 0; a < in->n_arcs; a++)
+            load[in->arcs[a].partner] += later.chosen[a];
+        for (int e = 0; e < in->nl + in->np; e++) {
+            assert_true(later.network_dual[e] >= 0);
+            if (load[e] < in->pcap[e])
+                assert_true(later.network_dual[e] == 0);
+        }
+        int32_t partners[MAX_P];
+        int64_t extra[MAX_P], gain[MAX_P], extra0[MAX_P], gain0[MAX_P];
+        size_t n = 0;
+        for (int q = 0; q < in->np; q++)
+            partners[n++] = in->nl + q;
+        mm_diag *d2 = mm_diag_new(10);
+        int rc_prove = MM_ENOMEM, rc_slots = MM_ENOMEM;
+#pragma omp parallel sections num_threads(2)
+        {
+#pragma omp section
+            rc_prove = solve_prove(&in->prob, &later, d);
+#pragma omp section
+            rc_slots = solve_slot_values_at(&later, partners, n, extra, gain, d2);
+        }
+        assert_int_equal(rc_prove, MM_OK);
+        assert_int_equal(rc_slots, MM_OK);
+        assert_string_equal(later.status, "optimal");
+        assert_string_equal(later.method, now.method);
+        assert_true(later.learners == now.learners && later.sessions == now.sessions &&
+                    later.total_score == now.total_score);
+        assert_true(later.gap == 0.0 && later.objective == (double)later.total_score);
+        assert_memory_equal(later.chosen, now.chosen, in->n_arcs);
+        assert_memory_equal(later.partner_dual, now.partner_dual,
+                            in->prob.n_emps * sizeof *now.partner_dual);
+        assert_null(later.basis);
+        assert_int_equal(solve_prove(&in->prob, &later, d), MM_EINTERNAL); /* once */
+        assert_int_equal(solve_slot_values(&in->prob, partners, n, extra0, gain0, d), MM_OK);
+        for (size_t i = 0; i < n; i++) {
+            if (extra[i] != extra0[i] || gain[i] != gain0[i])
+                fail_msg("instance %d partner %d: beside the proof (%lld, %lld), alone"
+                         " (%lld, %lld)",
+                         it, (int)partners[i], (long long)extra[i], (long long)gain[i],
+                         (long long)extra0[i], (long long)gain0[i]);
+            valued += extra[i] != 0 || gain[i] != 0;
+        }
+        solve_result_free(&now);
+        solve_result_free(&later);
+        mm_diag_free(d);
+        mm_diag_free(d2);
+        free(in);
+    }
+    assert_true(valued > count / 4); /* slots worth something, or this proves little */
+}
+
+static void test_deferred_proof(void **state)
+{
+    (void)state;
+    check_deferred(TRACK_MENTORING, OBJECTIVE_PARTICIPATION, 200, 81);
+    check_deferred(TRACK_MENTORING, OBJECTIVE_SCORE, 200, 82);
+    check_deferred(TRACK_SHADOWING, OBJECTIVE_PARTICIPATION, 200, 83);
+    check_deferred(TRACK_SHADOWING, OBJECTIVE_SCORE, 200, 84);
+}
+
+/*
  * Shadowing solved ahead of mentoring (match_solve): the network simplex
  * alone over a superset of the pairs, then the real problem, less some
  * pairs (the learners' mentors), from that optimum as a warm start. Every
@@ -1024,6 +1125,7 @@ int main(void)
         cmocka_unit_test(test_pruned),
         cmocka_unit_test(test_slot_values),
         cmocka_unit_test(test_slot_values_simple),
+        cmocka_unit_test(test_deferred_proof),
         cmocka_unit_test(test_warm_subset),
         cmocka_unit_test(test_no_arcs),
         cmocka_unit_test(test_no_learners),
