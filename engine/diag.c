@@ -136,7 +136,7 @@ int mm_diag_error(mm_diag *d, int code, const char *file, long line, long column
 {
     if (!d)
         return code;
-    /* the solve may report from two threads (match_solve, match_explain) */
+    /* the solve may report from two threads (match_solve) */
 #pragma omp critical(mm_diag)
     {
         if (d->errors == 0)
