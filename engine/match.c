@@ -640,11 +640,12 @@ static int track_prove(match_track *mt, mm_diag *diag)
  * Both tracks, mentoring first: shadowing leaves out each learner's mentor.
  * The work is a graph of tasks, run on two threads when there are two:
  *
- *   mentoring's optimum ---> its proof (GLPK), its reasons and slot values
+ *   mentoring's optimum ---> its proof (GLPK), its reasons and slot values,
+ *          |                 then->mentoring (its pairs)
  *          |
  *   shadowing ahead -------> shadowing's optimum ---> its proof, its
  *   (no fairness)             (warm from ahead)        reasons and slot values,
- *                                                      then_fn (the pairs of both)
+ *                                                      then->both (both tracks' pairs)
  *
  * Without fairness constraints shadowing is solved ahead, before the
  * mentors are known (solve_ahead), and each optimum is the network's, its
@@ -658,20 +659,21 @@ static int track_prove(match_track *mt, mm_diag *diag)
  * in several tasks at once only when each thread has its own environment
  * (solve_glpk_per_thread); otherwise its tasks run one after the other.
  */
-int match_solve_then(match_result *r, mm_diag *diag, match_then_fn then_fn, void *ctx)
+int match_solve_then(match_result *r, mm_diag *diag, const match_then *then)
 {
     match_track *men = &r->t[TRACK_MENTORING], *sha = &r->t[TRACK_SHADOWING];
     bool ahead = men->enabled && sha->enabled && !r->cfg->fairness.enforce;
     int nt = r->threads > 0 ? r->threads : omp_get_max_threads();
     /* task dependences: the tracks' optima, and GLPK's environment */
-    char men_done = 0, ahead_done = 0, sha_done = 0, glpk[4] = {0};
+    char men_done = 0, ahead_done = 0, sha_done = 0, then_done = 0, glpk[4] = {0};
     bool shared = !solve_glpk_per_thread();
     char *g_men = &glpk[0], *g_men_after = &glpk[shared ? 0 : 1],
          *g_sha = &glpk[shared ? 0 : 2], *g_sha_after = &glpk[shared ? 0 : 3];
-    (void)men_done, (void)ahead_done, (void)sha_done; /* GCC counts no use in a depend clause */
+    (void)men_done, (void)ahead_done, (void)sha_done, (void)then_done; /* GCC counts no use in a depend clause */
     (void)g_men, (void)g_men_after, (void)g_sha, (void)g_sha_after;
     int rc_men = MM_OK, rc_men_prove = MM_OK, rc_men_after = MM_OK, rc_ahead = MM_OK,
-        rc_sha = MM_OK, rc_sha_prove = MM_OK, rc_sha_after = MM_OK, rc_then = MM_OK;
+        rc_sha = MM_OK, rc_sha_prove = MM_OK, rc_sha_after = MM_OK, rc_then_men = MM_OK,
+        rc_then = MM_OK;
     mm_diag *scratch = ahead ? mm_diag_new(4) : NULL;
     if (ahead && !scratch)
         return mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
@@ -690,6 +692,9 @@ int match_solve_then(match_result *r, mm_diag *diag, match_then_fn then_fn, void
 #pragma omp task depend(in : men_done) depend(inout : g_men_after[0])
         if (men->enabled && rc_men == MM_OK)
             rc_men_after = track_after(r, men, diag);
+#pragma omp task depend(in : men_done) depend(out : then_done)
+        if (then && then->mentoring && rc_men == MM_OK)
+            rc_then_men = then->mentoring(then->ctx, r);
 #pragma omp task depend(in : men_done, ahead_done) depend(out : sha_done) depend(inout : g_sha[0])
         if (sha->enabled && rc_men == MM_OK)
             rc_sha = ahead && !sha->set_up ? rc_ahead : solve_one(r, sha, diag);
@@ -699,16 +704,17 @@ int match_solve_then(match_result *r, mm_diag *diag, match_then_fn then_fn, void
 #pragma omp task depend(in : sha_done) depend(inout : g_sha_after[0])
         if (sha->enabled && rc_men == MM_OK && rc_sha == MM_OK)
             rc_sha_after = track_after(r, sha, diag);
-#pragma omp task depend(in : men_done, sha_done)
-        if (then_fn && rc_men == MM_OK && rc_sha == MM_OK)
-            rc_then = then_fn(ctx, r);
+#pragma omp task depend(in : men_done, sha_done, then_done)
+        if (then && then->both && rc_men == MM_OK && rc_sha == MM_OK && rc_then_men == MM_OK)
+            rc_then = then->both(then->ctx, r);
     }
     mm_diag_free(scratch);
     /* the first failure in the graph's order (a failed ahead solve costs
        only its head start, unless it ran out of memory) */
     if (ahead && rc_ahead == MM_ENOMEM && rc_men == MM_OK)
         return mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
-    int rcs[] = {rc_men, rc_men_prove, rc_men_after, rc_sha, rc_sha_prove, rc_sha_after, rc_then};
+    int rcs[] = {rc_men,       rc_men_prove, rc_men_after, rc_then_men,
+                 rc_sha,       rc_sha_prove, rc_sha_after, rc_then};
     for (size_t i = 0; i < sizeof rcs / sizeof rcs[0]; i++)
         if (rcs[i] != MM_OK)
             return rcs[i];
@@ -717,7 +723,7 @@ int match_solve_then(match_result *r, mm_diag *diag, match_then_fn then_fn, void
 
 int match_solve(match_result *r, mm_diag *diag)
 {
-    return match_solve_then(r, diag, NULL, NULL);
+    return match_solve_then(r, diag, NULL);
 }
 
 /* ---- explanations -------------------------------------------------------- */

@@ -174,12 +174,18 @@ int match_score(match_result *r, mm_diag *diag);
    gives each track's reasons, alternatives and slot values. */
 int match_solve(match_result *r, mm_diag *diag);
 
-/* The same; then_fn(ctx, r), when given, is called once both tracks' pairs
-   are final, beside their proofs and slot values (on any thread, inside an
-   OpenMP parallel region: it may read r's pairs and write only what it
-   owns; no SQLite, cJSON or I/O). Its error code stops the solve. */
-typedef int (*match_then_fn)(void *ctx, const match_result *r);
-int match_solve_then(match_result *r, mm_diag *diag, match_then_fn then_fn, void *ctx);
+/* The same, with the caller's work that needs only the pairs running
+   beside the proofs and slot values: mentoring(ctx, r) once mentoring's
+   pairs are final, then both(ctx, r) once shadowing's are too (either may
+   be NULL). They run on any thread, inside an OpenMP parallel region: they
+   may read r's pairs and write only what they own; no SQLite, cJSON or
+   I/O. An error code of theirs stops the solve. */
+typedef struct match_then {
+    int (*mentoring)(void *ctx, const match_result *r);
+    int (*both)(void *ctx, const match_result *r);
+    void *ctx;
+} match_then;
+int match_solve_then(match_result *r, mm_diag *diag, const match_then *then);
 
 /* Supply and fairness figures (after match_solve). */
 int match_explain(match_result *r, mm_diag *diag);

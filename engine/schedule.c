@@ -654,38 +654,75 @@ done:
     return rc;
 }
 
-int schedule_build(const match_result *r, sched_result *out)
-{
-    int rc = MM_OK;
+struct sched_work {
     ctx c;
-    memset(&c, 0, sizeof c);
+    const match_result *r;
+};
+
+void sched_abandon(sched_work *w)
+{
+    if (!w)
+        return;
+    ctx_free(&w->c);
+    free(w);
+}
+
+int sched_begin(const match_result *r, sched_result *out, sched_work **work)
+{
+    int rc = MM_ENOMEM;
+    sched_work *w = calloc(1, sizeof *w);
     memset(out, 0, sizeof *out);
-    if ((rc = ctx_init(&c, r, out)) != MM_OK)
+    *work = NULL;
+    if (!w)
+        goto done;
+    w->r = r;
+    if ((rc = ctx_init(&w->c, r, out)) != MM_OK)
         goto done;
     const match_track *mt = &r->t[TRACK_MENTORING];
-    const match_track *st = &r->t[TRACK_SHADOWING];
     int32_t cadence = r->cfg->mentoring.cadence_weeks > 0 ? r->cfg->mentoring.cadence_weeks : 1;
     size_t per_pair = (size_t)((r->cfg->quarter.weeks + cadence - 1) / cadence);
     if (mt->enabled) {
         out->planned += mt->n_pairs * per_pair;
         for (size_t i = 0; i < mt->n_pairs; i++)
-            if ((rc = place_mentoring(&c, mt->pairs[i].learner, mt->pairs[i].partner)) != MM_OK)
+            if ((rc = place_mentoring(&w->c, mt->pairs[i].learner, mt->pairs[i].partner)) !=
+                MM_OK)
                 goto done;
     }
+    *work = w;
+    w = NULL;
+done:
+    if (w) {
+        sched_abandon(w);
+        sched_free(out);
+    }
+    return rc;
+}
+
+int sched_finish(sched_work *w)
+{
+    int rc = MM_OK;
+    sched_result *out = w->c.out;
+    const match_track *st = &w->r->t[TRACK_SHADOWING];
     if (st->enabled) {
         out->planned += st->n_pairs;
         for (size_t i = 0; i < st->n_pairs; i++)
-            if ((rc = place_shadowing(&c, st->pairs[i].learner, st->pairs[i].partner, i,
+            if ((rc = place_shadowing(&w->c, st->pairs[i].learner, st->pairs[i].partner, i,
                                       st->n_pairs)) != MM_OK)
-                goto done;
+                break;
     }
-    if (out->n_sessions > 1)
+    if (rc == MM_OK && out->n_sessions > 1)
         qsort(out->sessions, out->n_sessions, sizeof *out->sessions, cmp_session);
-done:
-    ctx_free(&c);
+    sched_abandon(w);
     if (rc != MM_OK)
         sched_free(out);
     return rc;
+}
+
+int schedule_build(const match_result *r, sched_result *out)
+{
+    sched_work *w;
+    int rc = sched_begin(r, out, &w);
+    return rc == MM_OK ? sched_finish(w) : rc;
 }
 
 void sched_free(sched_result *s)

@@ -51,6 +51,19 @@ typedef struct sched_result {
 /* Places the sessions of r's pairs (r after match_solve). Returns MM_OK or
    MM_ENOMEM; out is reset first and freed with sched_free. */
 int schedule_build(const match_result *r, sched_result *out);
+
+/*
+ * The same in two steps, for a caller that places mentoring's sessions as
+ * soon as its pairs are final (match_solve_then): sched_begin resets out
+ * and places them (it reads r's mentoring pairs only); sched_finish places
+ * shadowing's and orders the sessions, and frees work in every case;
+ * sched_abandon frees a work that will not be finished. On failure out is
+ * freed (and *work is NULL after sched_begin).
+ */
+typedef struct sched_work sched_work;
+int sched_begin(const match_result *r, sched_result *out, sched_work **work);
+int sched_finish(sched_work *work);
+void sched_abandon(sched_work *work);
 void sched_free(sched_result *s);
 
 #endif

@@ -174,6 +174,7 @@ typedef struct run_ctx {
     double t[PHASE_COUNT];
     match_result *result;
     sched_result sched;
+    sched_work *sched_work; /* the schedule while it is being placed */
     cJSON *recognition;
     mm_diag *diag;
     run_sink files;
@@ -294,14 +295,26 @@ static void count_sessions(const match_result *r, const sched_result *sc, store_
     }
 }
 
-/* The sessions placed once the pairs are final (match_solve_then: beside
-   the proofs, inside its parallel region, so no I/O here). */
-static int place_sessions(void *ctx, const match_result *r)
+/* The sessions placed as the pairs become final (match_solve_then: beside
+   the proofs, inside its parallel region, so no I/O here): mentoring's,
+   then shadowing's. */
+static int place_mentoring_sessions(void *ctx, const match_result *r)
 {
     run_ctx *c = ctx;
     double t = now_ms();
-    int rc = schedule_build(r, &c->sched);
-    c->t[PHASE_SCHEDULE] = now_ms() - t;
+    int rc = sched_begin(r, &c->sched, &c->sched_work);
+    c->t[PHASE_SCHEDULE] += now_ms() - t;
+    return rc;
+}
+
+static int place_shadowing_sessions(void *ctx, const match_result *r)
+{
+    run_ctx *c = ctx;
+    double t = now_ms();
+    (void)r;
+    int rc = sched_finish(c->sched_work);
+    c->sched_work = NULL;
+    c->t[PHASE_SCHEDULE] += now_ms() - t;
     return rc;
 }
 
@@ -325,7 +338,11 @@ static int match_and_save(run_ctx *c, store *s, const char *out)
     double t1 = now_ms();
     c->t[PHASE_SCORE] = t1 - t0;
     progress(c->o, "solving the pairing with GLPK and placing the sessions");
-    if ((rc = match_solve_then(c->result, c->diag, place_sessions, c)) != MM_OK)
+    match_then then = {place_mentoring_sessions, place_shadowing_sessions, c};
+    rc = match_solve_then(c->result, c->diag, &then);
+    sched_abandon(c->sched_work); /* placed no further: the solve failed */
+    c->sched_work = NULL;
+    if (rc != MM_OK)
         goto done;
     if ((rc = match_explain(c->result, c->diag)) != MM_OK)
         goto done;
