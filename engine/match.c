@@ -686,12 +686,14 @@ int match_solve_then(match_result *r, mm_diag *diag, const match_then *then)
 #pragma omp task depend(out : ahead_done)
         if (ahead)
             rc_ahead = solve_ahead(r, sha, scratch);
-#pragma omp task depend(in : men_done) depend(inout : g_men[0])
-        if (men->enabled && rc_men == MM_OK)
-            rc_men_prove = track_prove(men, diag);
+        /* mentoring's slot values before its proof, on a thread of their
+           own: they free the network before GLPK builds its model */
 #pragma omp task depend(in : men_done) depend(inout : g_men_after[0])
         if (men->enabled && rc_men == MM_OK)
             rc_men_after = track_after(r, men, diag);
+#pragma omp task depend(in : men_done) depend(inout : g_men[0])
+        if (men->enabled && rc_men == MM_OK)
+            rc_men_prove = track_prove(men, diag);
 #pragma omp task depend(in : men_done) depend(out : then_done)
         if (then && then->mentoring && rc_men == MM_OK)
             rc_then_men = then->mentoring(then->ctx, r);
