@@ -640,9 +640,9 @@ static int track_prove(match_track *mt, mm_diag *diag)
  * Both tracks, mentoring first: shadowing leaves out each learner's mentor.
  * The work is a graph of tasks, run on two threads when there are two:
  *
- *   mentoring's optimum ---> its proof (GLPK), its reasons and slot values,
- *          |                 then->mentoring (its pairs)
- *          |
+ *   mentoring's optimum ---> its proof (GLPK), its reasons and slot values;
+ *          |                 then->mentoring (its pairs), once shadowing's
+ *          |                 solve has its thread
  *   shadowing ahead -------> shadowing's optimum ---> its proof, its
  *   (no fairness)             (warm from ahead)        reasons and slot values,
  *                                                      then->both (both tracks' pairs)
@@ -694,12 +694,13 @@ int match_solve_then(match_result *r, mm_diag *diag, const match_then *then)
 #pragma omp task depend(in : men_done) depend(inout : g_men[0])
         if (men->enabled && rc_men == MM_OK)
             rc_men_prove = track_prove(men, diag);
-#pragma omp task depend(in : men_done) depend(out : then_done)
-        if (then && then->mentoring && rc_men == MM_OK)
-            rc_then_men = then->mentoring(then->ctx, r);
 #pragma omp task depend(in : men_done, ahead_done) depend(out : sha_done) depend(inout : g_sha[0])
         if (sha->enabled && rc_men == MM_OK)
             rc_sha = ahead && !sha->set_up ? rc_ahead : solve_one(r, sha, diag);
+        /* not before shadowing's solve may start: it must not delay that */
+#pragma omp task depend(in : men_done, ahead_done) depend(out : then_done)
+        if (then && then->mentoring && rc_men == MM_OK)
+            rc_then_men = then->mentoring(then->ctx, r);
 #pragma omp task depend(in : sha_done) depend(inout : g_sha[0])
         if (sha->enabled && rc_men == MM_OK && rc_sha == MM_OK)
             rc_sha_prove = track_prove(sha, diag);
