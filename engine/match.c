@@ -214,7 +214,14 @@ int match_score(match_result *r, mm_diag *diag)
            not improve the optimum, or asks for them (solve_one). Not under
            enforced fairness: the MIP has no such proof. */
         int32_t keep = r->cfg->fairness.enforce ? 0 : r->cfg->solver.max_candidates;
-        int rc = score_track_kept(r->model, r->cfg, r->week, t, r->threads, keep, &mt->cands);
+        /* Shadowing with several sessions a learner keeps the pairs left
+           out too: a learner stays open to pricing until every session is
+           filled, which in most companies is most learners (at 100k, 30,000
+           of 45,000), and pricing would score their pairs again, one
+           learner at a time, on the solve's longest path. */
+        bool rest = t == TRACK_SHADOWING && keep > 0 && r->cfg->shadowing.sessions_per_learner > 1;
+        int rc = (rest ? score_track_rest : score_track_kept)(r->model, r->cfg, r->week, t,
+                                                             r->threads, keep, &mt->cands);
         if (rc != MM_OK)
             return rc;
         mt->eligible_pairs = mt->cands.n_eligible;
@@ -369,7 +376,11 @@ static int pricing_keep(struct match_pricing *pr, int32_t learner, const candida
 static int pairs_of(void *ctx, int32_t learner, const candidate **pairs, size_t *n)
 {
     struct match_pricing *pr = ctx;
-    if (pr->first[learner] < 0) {
+    const cand_set *cs = &pr->r->t[pr->track].cands;
+    if (cs->rest) { /* scored with the rest: the pairs left out are all it takes */
+        pr->first[learner] = (int64_t)cs->rest_first[learner];
+        pr->count[learner] = (uint32_t)(cs->rest_first[learner + 1] - cs->rest_first[learner]);
+    } else if (pr->first[learner] < 0) {
         const candidate *all;
         size_t m;
         int rc = score_pricer_pairs(pr->sp, learner, &all, &m);
@@ -378,7 +389,7 @@ static int pairs_of(void *ctx, int32_t learner, const candidate **pairs, size_t 
         if (rc != MM_OK)
             return rc;
     }
-    const candidate *all = pr->buf + pr->first[learner];
+    const candidate *all = (cs->rest ? cs->rest : pr->buf) + pr->first[learner];
     size_t m = pr->count[learner], k = 0;
     int32_t mentor = pr->mentor ? pr->mentor[learner] : -1;
     while (k < m && all[k].partner != mentor)
@@ -420,7 +431,7 @@ static int pairs_ahead(void *ctx, const int32_t *learners, size_t n)
             list[todo++] = learners[i];
     int rc = MM_OK;
     cand_set set = {.track = pr->track, .n_emps = ne};
-    if (todo < PRICING_AHEAD_MIN)
+    if (todo < PRICING_AHEAD_MIN || r->t[pr->track].cands.rest)
         goto done;
     set.first = calloc(ne + 1, sizeof *set.first);
     set.bound = malloc((ne ? ne : 1) * sizeof *set.bound);

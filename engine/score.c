@@ -1047,19 +1047,22 @@ static bool pinned(const model_pin *pins, size_t n_pins, int32_t partner)
  * Keeps learner l's c->keep best pairs (out->c[start ..], in partner
  * order; best is score descending, then partner ascending, the tie-break
  * of alternatives) and its pinned ones; *bound is the best score left out,
- * -1 when none. No sort: a count of the pairs per score (hist, all zero
+ * -1 when none; the pairs left out go to rest, when given, in partner
+ * order (room for at most got - keep of them: pins only make fewer). No sort: a count of the pairs per score (hist, all zero
  * before and after) gives the cut score and how many at the cut are kept,
  * the first ones in partner order. The solver proves that no pair left
  * out could improve the optimum, or asks for them (flow.h).
  */
-static void prune_learner(const score_ctx *c, int32_t l, block_out *out, size_t start,
-                          uint32_t *hist, int32_t *bound)
+static int prune_learner(const score_ctx *c, int32_t l, block_out *out, size_t start,
+                         uint32_t *hist, int32_t *bound, block_out *rest)
 {
     candidate *v = out->c + start;
     size_t got = out->n - start, k = (size_t)c->keep;
     *bound = -1;
     if (c->keep <= 0 || got <= k)
-        return;
+        return MM_OK;
+    if (rest && reserve(rest, got - k) != MM_OK)
+        return MM_ENOMEM;
     for (size_t i = 0; i < got; i++) {
         assert(v[i].score >= 0 && v[i].score <= SCORE_MAX);
         hist[v[i].score]++;
@@ -1080,12 +1083,17 @@ static void prune_learner(const score_ctx *c, int32_t l, block_out *out, size_t 
             best = true;
             at_cut--;
         }
-        if (best || pinned(pins, n_pins, v[i].partner))
+        if (best || pinned(pins, n_pins, v[i].partner)) {
             v[kept++] = v[i];
-        else if (sc > *bound)
-            *bound = sc;
+        } else {
+            if (sc > *bound)
+                *bound = sc;
+            if (rest)
+                rest->c[rest->n++] = v[i];
+        }
     }
     out->n = start + kept;
+    return MM_OK;
 }
 
 /*
@@ -1101,7 +1109,7 @@ static void prune_learner(const score_ctx *c, int32_t l, block_out *out, size_t 
  */
 POPCNT_CLONES
 static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *out,
-                         int8_t *reasons, uint32_t *eligible, int32_t *bound)
+                         int8_t *reasons, uint32_t *eligible, int32_t *bound, block_out *rest)
 {
     const mm_model *m = c->m;
     size_t start = out->n;
@@ -1239,7 +1247,7 @@ static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *o
     }
     reasons[l] = (int8_t)furthest;
     eligible[l] = (uint32_t)(out->n - start);
-    prune_learner(c, l, out, start, s->hist, &bound[l]);
+    rc = prune_learner(c, l, out, start, s->hist, &bound[l], rest);
 done:
     return rc;
 }
@@ -1255,8 +1263,34 @@ void cand_set_free(cand_set *s)
         free(s->reason);
         free(s->eligible);
         free(s->bound);
+        free(s->rest);
+        free(s->rest_first);
         memset(s, 0, sizeof *s);
     }
+}
+
+/* The pairs not kept, from their blocks (learners in order) into out->rest. */
+static int gather_rest(const block_out *rest, size_t n_blocks, cand_set *out)
+{
+    size_t n = out->n_emps, total = 0;
+    for (size_t b = 0; b < n_blocks; b++)
+        total += rest[b].n;
+    out->rest = malloc((total ? total : 1) * sizeof *out->rest);
+    out->rest_first = calloc(n + 1, sizeof *out->rest_first);
+    if (!out->rest || !out->rest_first)
+        return MM_ENOMEM;
+    size_t k = 0;
+    for (size_t b = 0; b < n_blocks; b++) {
+        if (rest[b].n)
+            memcpy(out->rest + k, rest[b].c, rest[b].n * sizeof *out->rest);
+        k += rest[b].n;
+    }
+    for (size_t i = 0; i < total; i++)
+        out->rest_first[out->rest[i].learner + 1]++;
+    for (size_t e = 0; e < n; e++)
+        out->rest_first[e + 1] += out->rest_first[e];
+    out->n_rest = total;
+    return MM_OK;
 }
 
 /*
@@ -1266,13 +1300,13 @@ void cand_set_free(cand_set *s)
  * thread count.
  */
 static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *week,
-                       int32_t track, int threads, int32_t keep, const int32_t *list,
-                       size_t n_list, cand_set *out)
+                       int32_t track, int threads, int32_t keep, bool keep_rest,
+                       const int32_t *list, size_t n_list, cand_set *out)
 {
     int rc = MM_ENOMEM;
     score_ctx ctx;
     bool have_ctx = false;
-    block_out *blocks = NULL;
+    block_out *blocks = NULL, *rest = NULL;
     size_t n = m->n_emps;
     size_t todo = list ? n_list : n;
     size_t n_blocks = (todo + SCORE_BLOCK - 1) / SCORE_BLOCK;
@@ -1284,7 +1318,10 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
     out->eligible = calloc(n ? n : 1, sizeof *out->eligible);
     out->bound = malloc((n ? n : 1) * sizeof *out->bound);
     blocks = calloc(n_blocks ? n_blocks : 1, sizeof *blocks);
-    if (!out->first || !out->reason || !out->eligible || !out->bound || !blocks)
+    if (keep_rest)
+        rest = calloc(n_blocks ? n_blocks : 1, sizeof *rest);
+    if (!out->first || !out->reason || !out->eligible || !out->bound || !blocks ||
+        (keep_rest && !rest))
         goto done;
     memset(out->reason, -1, n);
     for (size_t e = 0; e < n; e++)
@@ -1312,7 +1349,7 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
             for (size_t i = b * SCORE_BLOCK; i < end && !stop; i++) {
                 int32_t e = list ? list[i] : (int32_t)i;
                 if (score_learner(&ctx, e, &s, &blocks[b], out->reason, out->eligible,
-                                  out->bound) != MM_OK) {
+                                  out->bound, rest ? &rest[b] : NULL) != MM_OK) {
 #pragma omp atomic write
                     failed = 1;
                     stop = 1;
@@ -1353,13 +1390,18 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
         out->first[e + 1] += out->first[e];
         out->n_eligible += out->eligible[e];
     }
+    if (keep_rest && (rc = gather_rest(rest, n_blocks, out)) != MM_OK)
+        goto done;
     rc = MM_OK;
 done:
     if (have_ctx)
         ctx_free(&ctx);
     for (size_t b = 0; blocks && b < n_blocks; b++)
         free(blocks[b].c);
+    for (size_t b = 0; rest && b < n_blocks; b++)
+        free(rest[b].c);
     free(blocks);
+    free(rest);
     if (rc != MM_OK)
         cand_set_free(out);
     return rc;
@@ -1368,13 +1410,19 @@ done:
 int score_track(const mm_model *m, const mm_config *cfg, const tz_week *week, int32_t track,
                 int threads, cand_set *out)
 {
-    return score_pairs(m, cfg, week, track, threads, 0, NULL, 0, out);
+    return score_pairs(m, cfg, week, track, threads, 0, false, NULL, 0, out);
 }
 
 int score_track_kept(const mm_model *m, const mm_config *cfg, const tz_week *week,
                      int32_t track, int threads, int32_t keep, cand_set *out)
 {
-    return score_pairs(m, cfg, week, track, threads, keep, NULL, 0, out);
+    return score_pairs(m, cfg, week, track, threads, keep, false, NULL, 0, out);
+}
+
+int score_track_rest(const mm_model *m, const mm_config *cfg, const tz_week *week,
+                     int32_t track, int threads, int32_t keep, cand_set *out)
+{
+    return score_pairs(m, cfg, week, track, threads, keep, true, NULL, 0, out);
 }
 
 int score_widen(const mm_model *m, const mm_config *cfg, const tz_week *week, cand_set *set,
@@ -1383,7 +1431,7 @@ int score_widen(const mm_model *m, const mm_config *cfg, const tz_week *week, ca
     cand_set more;
     candidate *c = NULL;
     size_t n = set->n_emps;
-    int rc = score_pairs(m, cfg, week, set->track, threads, 0, learners, n_learners, &more);
+    int rc = score_pairs(m, cfg, week, set->track, threads, 0, false, learners, n_learners, &more);
     if (rc != MM_OK)
         return rc;
     /* each widened learner's slice is replaced by all of its pairs */
@@ -1470,7 +1518,7 @@ int score_pricer_pairs(score_pricer *sp, int32_t learner, const candidate **pair
         return MM_EINTERNAL;
     sp->out.n = 0;
     int rc = score_learner(&sp->ctx, learner, &sp->s, &sp->out, sp->reason, sp->eligible,
-                           sp->bound);
+                           sp->bound, NULL);
     *pairs = sp->out.c;
     *n = rc == MM_OK ? sp->out.n : 0;
     return rc;

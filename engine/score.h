@@ -51,6 +51,11 @@ typedef struct cand_set {
     int32_t *bound;    /* per employee: the best score among pairs not kept, -1 when none */
     size_t n_eligible; /* sum of eligible */
     size_t n_emps;
+    /* score_track_rest only: each learner's eligible pairs not kept, in
+       partner order: rest[rest_first[i] .. rest_first[i+1]); else NULL */
+    candidate *rest;
+    size_t *rest_first;
+    size_t n_rest;
 } cand_set;
 
 /*
@@ -69,6 +74,12 @@ int score_track(const mm_model *m, const mm_config *cfg, const tz_week *week, in
  * keep = 0 keeps all. Memory is bounded by the pairs kept.
  */
 int score_track_kept(const mm_model *m, const mm_config *cfg, const tz_week *week,
+                     int32_t track, int threads, int32_t keep, cand_set *out);
+
+/* The same, with the pairs not kept in out->rest as well (for pricing,
+   where most learners will ask for them: scored once). Memory is then
+   bounded by the eligible pairs. */
+int score_track_rest(const mm_model *m, const mm_config *cfg, const tz_week *week,
                      int32_t track, int threads, int32_t keep, cand_set *out);
 
 /* Gives the learners listed (on set's track) all their eligible pairs

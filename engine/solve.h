@@ -80,9 +80,10 @@ typedef struct solve_problem {
        The optimum is over all eligible pairs only when the solve certifies
        that no left-out pair could improve it (solve_result.n_uncertified). */
     const int32_t *pruned_bound;
-    /* Pricing the pruned pairs of a learner the bound cannot clear: every
-       eligible pair of learner l, sorted by partner, into *pairs (owned by
-       the callee, valid until its next call); MM_OK or an error code. With
+    /* Pricing the pruned pairs of a learner the bound cannot clear: the
+       eligible pairs of learner l, sorted by partner, every one not among
+       its arcs at least, into *pairs (owned by the callee, valid until its
+       next call); MM_OK or an error code. With
        it, the solve prices those pairs with the optimum's duals and returns
        the ones that would improve it (solve_result.more); without it, it
        names the learners (solve_result.uncertified). */

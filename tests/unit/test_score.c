@@ -817,6 +817,57 @@ static void test_threads_identical(void **state)
 }
 
 /*
+ * The pairs left out (score_track_rest): with the kept ones, exactly each
+ * learner's eligible pairs, in partner order, whatever the thread count;
+ * the kept set is score_track_kept's.
+ */
+static void test_rest(void **state)
+{
+    (void)state;
+    fixture f;
+    random_company(&f, 0x7e57ab1eu);
+    for (int32_t track = 0; track < TRACK_COUNT; track++) {
+        cand_set all, kept, rest[2];
+        assert_int_equal(score_track(f.m, &f.cfg, f.week, track, 2, &all), MM_OK);
+        assert_int_equal(score_track_kept(f.m, &f.cfg, f.week, track, 2, 2, &kept), MM_OK);
+        assert_null(kept.rest);
+        for (int k = 0; k < 2; k++) {
+            cand_set *r = &rest[k];
+            assert_int_equal(score_track_rest(f.m, &f.cfg, f.week, track, k + 1, 2, r), MM_OK);
+            assert_same_sets(&kept, r);
+            assert_non_null(r->rest);
+            assert_int_equal(r->n + r->n_rest, all.n);
+            size_t left_out = 0;
+            for (size_t l = 0; l < all.n_emps; l++) {
+                size_t i = r->first[l], j = r->rest_first[l];
+                /* merging the kept and the rest by partner gives all the pairs */
+                for (size_t a = all.first[l]; a < all.first[l + 1]; a++) {
+                    const candidate *c = &all.c[a];
+                    bool from_kept = i < r->first[l + 1] && r->c[i].partner == c->partner;
+                    const candidate *got = from_kept ? &r->c[i++] : &r->rest[j++];
+                    assert_true(from_kept || j <= r->rest_first[l + 1]);
+                    assert_int_equal(got->learner, c->learner);
+                    assert_int_equal(got->partner, c->partner);
+                    assert_int_equal(got->score, c->score);
+                    assert_true(from_kept || got->score <= r->bound[l]);
+                }
+                assert_int_equal(i, r->first[l + 1]);
+                assert_int_equal(j, r->rest_first[l + 1]);
+                left_out += r->rest_first[l + 1] - r->rest_first[l];
+            }
+            assert_true(left_out > 0);
+        }
+        assert_int_equal(rest[0].n_rest, rest[1].n_rest);
+        assert_memory_equal(rest[0].rest, rest[1].rest, rest[0].n_rest * sizeof *rest[0].rest);
+        cand_set_free(&all);
+        cand_set_free(&kept);
+        cand_set_free(&rest[0]);
+        cand_set_free(&rest[1]);
+    }
+    fx_free(&f);
+}
+
+/*
  * Kept pairs: each learner keeps its best one (score, then partner id)
  * and every pin, in partner order; the bound is the best score left out;
  * eligible counts all. score_widen gives learners everything back, and the
@@ -1062,6 +1113,7 @@ int main(void)
         cmocka_unit_test(test_score_half_pair),
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_kept_and_pricer),
+        cmocka_unit_test(test_rest),
         cmocka_unit_test(test_kept_top_k),
         cmocka_unit_test(test_check_pair_agrees),
     };
