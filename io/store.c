@@ -8,6 +8,7 @@
  */
 #include "store.h"
 
+#include <assert.h>
 #include <nettle/sha2.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -272,13 +273,6 @@ done:
 
 /* ---- snapshot ------------------------------------------------------------ */
 
-typedef struct inserter {
-    store *s;
-    mm_diag *diag;
-    sqlite3_stmt *st;
-    int rc;
-} inserter;
-
 static int step_reset(store *s, sqlite3_stmt *st, mm_diag *diag)
 {
     int r = sqlite3_step(st);
@@ -301,132 +295,238 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_null(st, i);
 }
 
+/* Rows one bulk INSERT statement carries: 64 rows of at most 13 columns
+   bind 832 parameters, under SQLite's smallest default limit (999). */
+#define BULK_ROWS 64
+
+/*
+ * A bulk insert of n rows into one table, BULK_ROWS rows per statement: one
+ * statement for the full batches and one for the rest, each prepared once.
+ * Row after row, the caller binds the row's columns at bulk_at(b) + 1 ..
+ * bulk_at(b) + ncols of b->st, then calls bulk_row, which runs the statement
+ * once its rows are all bound. Rows go in in the order they are bound, so
+ * rowids are those of one INSERT per row. OR FAIL: a failing row ends the
+ * statement without undoing its earlier rows (SQLite then needs no statement
+ * journal); the caller rolls the whole transaction back anyway.
+ */
+typedef struct bulk {
+    store *s;
+    mm_diag *diag;
+    sqlite3_stmt *full, *rest; /* BULK_ROWS rows; n % BULK_ROWS rows (NULL when none) */
+    sqlite3_stmt *st;          /* the statement being bound */
+    size_t left;               /* rows not yet bound */
+    int ncols, rows, row;      /* st's rows; rows of it bound */
+} bulk;
+
+/* "INSERT OR FAIL INTO head VALUES (?, ...), ..." with rows rows of ncols. */
+static int bulk_prep(bulk *b, const char *head, int rows, sqlite3_stmt **st)
+{
+    size_t row_len = 3 + 3 * (size_t)b->ncols;
+    size_t size = strlen(head) + 32 + (size_t)rows * row_len;
+    char *sql = malloc(size);
+    if (!sql)
+        return MM_ENOMEM;
+    size_t o = (size_t)snprintf(sql, size, "INSERT OR FAIL INTO %s VALUES", head);
+    for (int r = 0; r < rows; r++) {
+        sql[o++] = r ? ',' : ' ';
+        sql[o++] = '(';
+        for (int c = 0; c < b->ncols; c++) {
+            if (c)
+                sql[o++] = ',';
+            sql[o++] = '?';
+        }
+        sql[o++] = ')';
+    }
+    sql[o] = '\0';
+    int rc = prep(b->s, sql, st, b->diag);
+    free(sql);
+    return rc;
+}
+
+/* Starts a bulk insert of n rows of ncols columns into head ("table(col, ...)"). */
+static int bulk_begin(bulk *b, store *s, const char *head, int ncols, size_t n, mm_diag *diag)
+{
+    int rc = MM_OK;
+    *b = (bulk){.s = s, .diag = diag, .left = n, .ncols = ncols};
+    if (n >= BULK_ROWS)
+        rc = bulk_prep(b, head, BULK_ROWS, &b->full);
+    if (rc == MM_OK && n % BULK_ROWS)
+        rc = bulk_prep(b, head, (int)(n % BULK_ROWS), &b->rest);
+    if (rc == MM_OK && n) {
+        b->st = n >= BULK_ROWS ? b->full : b->rest;
+        b->rows = n >= BULK_ROWS ? BULK_ROWS : (int)n;
+    }
+    return rc;
+}
+
+/* Where the current row's parameters start: its first column is bulk_at(b) + 1. */
+static int bulk_at(const bulk *b)
+{
+    return b->row * b->ncols;
+}
+
+/* The current row is bound: runs the statement when that was its last row. */
+static int bulk_row(bulk *b)
+{
+    assert(b->left > 0);
+    b->left--;
+    if (++b->row < b->rows)
+        return MM_OK;
+    int rc = step_reset(b->s, b->st, b->diag);
+    b->row = 0;
+    if (b->left < BULK_ROWS) {
+        b->st = b->rest;
+        b->rows = (int)b->left;
+    }
+    return rc;
+}
+
+static void bulk_end(bulk *b)
+{
+    sqlite3_finalize(b->full);
+    sqlite3_finalize(b->rest);
+    b->full = b->rest = b->st = NULL;
+}
+
 static int insert_snapshot(store *s, const mm_model *m, mm_diag *diag)
 {
     int rc = MM_OK;
+    bulk b = {0};
     sqlite3_stmt *st = NULL;
+    int o = 0;
     const model_employee *E = m->emps;
 
-#define PREP(sql)                                                                             \
+    /* BULK(head, ncols, n) starts a table; each row binds columns o + 1 ..
+       o + ncols of st, then ROW() */
+#define BULK(head, ncols, n)                                                                  \
     do {                                                                                      \
-        sqlite3_finalize(st);                                                                 \
-        st = NULL;                                                                            \
-        if ((rc = prep(s, sql, &st, diag)) != MM_OK)                                          \
+        bulk_end(&b);                                                                         \
+        if ((rc = bulk_begin(&b, s, head, ncols, n, diag)) != MM_OK)                          \
             goto done;                                                                        \
     } while (0)
-#define STEP()                                                                                \
+#define ROW_BEGIN() (st = b.st, o = bulk_at(&b))
+#define ROW()                                                                                 \
     do {                                                                                      \
-        if ((rc = step_reset(s, st, diag)) != MM_OK)                                          \
+        if ((rc = bulk_row(&b)) != MM_OK)                                                     \
             goto done;                                                                        \
     } while (0)
 
-    PREP("INSERT INTO departments(id, name, parent_id) VALUES (?1, ?2, ?3)");
+    BULK("departments(id, name, parent_id)", 3, m->n_depts);
     for (size_t i = 0; i < m->n_depts; i++) {
-        bind_text(st, 1, m->depts[i].id);
-        bind_text(st, 2, m->depts[i].name);
-        bind_opt_text(st, 3, m->depts[i].parent >= 0 ? m->depts[m->depts[i].parent].id : NULL);
-        STEP();
+        ROW_BEGIN();
+        bind_text(st, o + 1, m->depts[i].id);
+        bind_text(st, o + 2, m->depts[i].name);
+        bind_opt_text(st, o + 3, m->depts[i].parent >= 0 ? m->depts[m->depts[i].parent].id : NULL);
+        ROW();
     }
     /* employees are keyed by model index + 1; skills by skill index + 1 */
-    PREP("INSERT INTO employees(key, id, name, email, department_id, grade, timezone, roles,"
-         " manager, location, hire_date, mentor_capacity, host_capacity)"
-         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+    BULK("employees(key, id, name, email, department_id, grade, timezone, roles,"
+         " manager, location, hire_date, mentor_capacity, host_capacity)", 13, m->n_emps);
     for (size_t i = 0; i < m->n_emps; i++) {
         const model_employee *e = &E[i];
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
-        bind_text(st, 2, e->id);
-        bind_text(st, 3, e->name);
-        bind_text(st, 4, e->email);
-        bind_text(st, 5, m->depts[e->dept].id);
-        sqlite3_bind_int(st, 6, e->grade);
-        bind_text(st, 7, e->timezone);
-        sqlite3_bind_int(st, 8, (int)e->roles);
+        ROW_BEGIN();
+        sqlite3_bind_int64(st, o + 1, (sqlite3_int64)i + 1);
+        bind_text(st, o + 2, e->id);
+        bind_text(st, o + 3, e->name);
+        bind_text(st, o + 4, e->email);
+        bind_text(st, o + 5, m->depts[e->dept].id);
+        sqlite3_bind_int(st, o + 6, e->grade);
+        bind_text(st, o + 7, e->timezone);
+        sqlite3_bind_int(st, o + 8, (int)e->roles);
         if (e->manager >= 0)
-            sqlite3_bind_int64(st, 9, (sqlite3_int64)e->manager + 1);
+            sqlite3_bind_int64(st, o + 9, (sqlite3_int64)e->manager + 1);
         else
-            sqlite3_bind_null(st, 9);
-        bind_text(st, 10, e->location);
-        bind_text(st, 11, e->hire_date);
-        sqlite3_bind_int(st, 12, e->mentor_capacity);
-        sqlite3_bind_int(st, 13, e->host_capacity);
-        STEP();
+            sqlite3_bind_null(st, o + 9);
+        bind_text(st, o + 10, e->location);
+        bind_text(st, o + 11, e->hire_date);
+        sqlite3_bind_int(st, o + 12, e->mentor_capacity);
+        sqlite3_bind_int(st, o + 13, e->host_capacity);
+        ROW();
     }
-    PREP("INSERT INTO skill_names(key, name) VALUES (?1, ?2)");
+    BULK("skill_names(key, name)", 2, m->n_skills);
     for (size_t i = 0; i < m->n_skills; i++) {
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
-        bind_text(st, 2, m->skill_names[i]);
-        STEP();
+        ROW_BEGIN();
+        sqlite3_bind_int64(st, o + 1, (sqlite3_int64)i + 1);
+        bind_text(st, o + 2, m->skill_names[i]);
+        ROW();
     }
-    PREP("INSERT INTO employee_attributes(employee, name, value) VALUES (?1, ?2, ?3)");
+    BULK("employee_attributes(employee, name, value)", 3, m->n_attr_rows);
     for (size_t i = 0; i < m->n_attr_rows; i++) {
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->attrs[i].emp + 1);
-        bind_text(st, 2, m->attr_keys[m->attrs[i].a.key]);
-        bind_text(st, 3, m->attrs[i].a.value);
-        STEP();
+        ROW_BEGIN();
+        sqlite3_bind_int64(st, o + 1, (sqlite3_int64)m->attrs[i].emp + 1);
+        bind_text(st, o + 2, m->attr_keys[m->attrs[i].a.key]);
+        bind_text(st, o + 3, m->attrs[i].a.value);
+        ROW();
     }
-    PREP("INSERT INTO skills(employee, skill, level) VALUES (?1, ?2, ?3)");
+    BULK("skills(employee, skill, level)", 3, m->n_skill_rows);
     for (size_t i = 0; i < m->n_skill_rows; i++) {
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->skills[i].emp + 1);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)m->skills[i].s.skill + 1);
-        sqlite3_bind_int(st, 3, m->skills[i].s.level);
-        STEP();
+        ROW_BEGIN();
+        sqlite3_bind_int64(st, o + 1, (sqlite3_int64)m->skills[i].emp + 1);
+        sqlite3_bind_int64(st, o + 2, (sqlite3_int64)m->skills[i].s.skill + 1);
+        sqlite3_bind_int(st, o + 3, m->skills[i].s.level);
+        ROW();
     }
-    PREP("INSERT INTO goals(employee, skill, target_level, priority, track)"
-         " VALUES (?1, ?2, ?3, ?4, ?5)");
+    BULK("goals(employee, skill, target_level, priority, track)", 5, m->n_goal_rows);
     for (size_t i = 0; i < m->n_goal_rows; i++) {
         const model_goal *g = &m->goals[i].g;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->goals[i].emp + 1);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)g->skill + 1);
-        sqlite3_bind_int(st, 3, g->target);
-        sqlite3_bind_int(st, 4, g->priority);
-        bind_text(st, 5, track_name(g->track));
-        STEP();
+        ROW_BEGIN();
+        sqlite3_bind_int64(st, o + 1, (sqlite3_int64)m->goals[i].emp + 1);
+        sqlite3_bind_int64(st, o + 2, (sqlite3_int64)g->skill + 1);
+        sqlite3_bind_int(st, o + 3, g->target);
+        sqlite3_bind_int(st, o + 4, g->priority);
+        bind_text(st, o + 5, track_name(g->track));
+        ROW();
     }
-    PREP("INSERT INTO availability(employee, day, start_minute, end_minute)"
-         " VALUES (?1, ?2, ?3, ?4)");
+    BULK("availability(employee, day, start_minute, end_minute)", 4, m->n_window_rows);
     for (size_t i = 0; i < m->n_window_rows; i++) {
         const model_window *w = &m->windows[i].w;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->windows[i].emp + 1);
-        sqlite3_bind_int(st, 2, w->day);
-        sqlite3_bind_int(st, 3, w->start);
-        sqlite3_bind_int(st, 4, w->end);
-        STEP();
+        ROW_BEGIN();
+        sqlite3_bind_int64(st, o + 1, (sqlite3_int64)m->windows[i].emp + 1);
+        sqlite3_bind_int(st, o + 2, w->day);
+        sqlite3_bind_int(st, o + 3, w->start);
+        sqlite3_bind_int(st, o + 4, w->end);
+        ROW();
     }
-    PREP("INSERT INTO history(learner, partner, quarter, track) VALUES (?1, ?2, ?3, ?4)");
+    BULK("history(learner, partner, quarter, track)", 4, m->n_history);
     for (size_t i = 0; i < m->n_history; i++) {
         char q[16];
         model_format_quarter(m->history[i].quarter, q, sizeof q);
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->history[i].learner + 1);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)m->history[i].partner + 1);
-        sqlite3_bind_text(st, 3, q, -1, SQLITE_TRANSIENT);
-        bind_text(st, 4, track_name(m->history[i].track));
-        STEP();
+        ROW_BEGIN();
+        sqlite3_bind_int64(st, o + 1, (sqlite3_int64)m->history[i].learner + 1);
+        sqlite3_bind_int64(st, o + 2, (sqlite3_int64)m->history[i].partner + 1);
+        sqlite3_bind_text(st, o + 3, q, -1, SQLITE_TRANSIENT);
+        bind_text(st, o + 4, track_name(m->history[i].track));
+        ROW();
     }
-    PREP("INSERT INTO exclusions(a, b, reason) VALUES (?1, ?2, ?3)");
+    BULK("exclusions(a, b, reason)", 3, m->n_exclusions);
     for (size_t i = 0; i < m->n_exclusions; i++) {
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->exclusions[i].a + 1);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)m->exclusions[i].b + 1);
-        bind_text(st, 3, m->exclusions[i].reason);
-        STEP();
+        ROW_BEGIN();
+        sqlite3_bind_int64(st, o + 1, (sqlite3_int64)m->exclusions[i].a + 1);
+        sqlite3_bind_int64(st, o + 2, (sqlite3_int64)m->exclusions[i].b + 1);
+        bind_text(st, o + 3, m->exclusions[i].reason);
+        ROW();
     }
-    PREP("INSERT INTO pins(learner, partner, track) VALUES (?1, ?2, ?3)");
+    BULK("pins(learner, partner, track)", 3, m->n_pins);
     for (size_t i = 0; i < m->n_pins; i++) {
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->pins[i].learner + 1);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)m->pins[i].partner + 1);
-        bind_text(st, 3, track_name(m->pins[i].track));
-        STEP();
+        ROW_BEGIN();
+        sqlite3_bind_int64(st, o + 1, (sqlite3_int64)m->pins[i].learner + 1);
+        sqlite3_bind_int64(st, o + 2, (sqlite3_int64)m->pins[i].partner + 1);
+        bind_text(st, o + 3, track_name(m->pins[i].track));
+        ROW();
     }
-    PREP("INSERT INTO preferences(learner, partner, rank) VALUES (?1, ?2, ?3)");
+    BULK("preferences(learner, partner, rank)", 3, m->n_prefs);
     for (size_t i = 0; i < m->n_prefs; i++) {
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)m->prefs[i].learner + 1);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)m->prefs[i].partner + 1);
-        sqlite3_bind_int(st, 3, m->prefs[i].rank);
-        STEP();
+        ROW_BEGIN();
+        sqlite3_bind_int64(st, o + 1, (sqlite3_int64)m->prefs[i].learner + 1);
+        sqlite3_bind_int64(st, o + 2, (sqlite3_int64)m->prefs[i].partner + 1);
+        sqlite3_bind_int(st, o + 3, m->prefs[i].rank);
+        ROW();
     }
-#undef PREP
-#undef STEP
+#undef BULK
+#undef ROW_BEGIN
+#undef ROW
 done:
-    sqlite3_finalize(st);
+    bulk_end(&b);
     return rc;
 }
 
