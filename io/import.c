@@ -68,16 +68,21 @@ struct in_row {
 
 /* ---- int64 -> long map, for duplicates ----------------------------------- */
 
+/* Open addressing, linear probing, at most 3/4 full. A key and its line
+   share a slot, so that a probe touches one cache line. */
+typedef struct keymap_slot {
+    uint64_t key; /* key + 1; 0 = empty */
+    long line;
+} keymap_slot;
+
 typedef struct keymap {
-    uint64_t *keys; /* key + 1; 0 = empty */
-    long *lines;
-    size_t cap, n;
+    keymap_slot *slots;
+    size_t cap, n; /* cap: 0 or a power of two */
 } keymap;
 
 static void keymap_free(keymap *k)
 {
-    free(k->keys);
-    free(k->lines);
+    free(k->slots);
     memset(k, 0, sizeof *k);
 }
 
@@ -90,62 +95,55 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 33);
 }
 
-/* Makes room for about n keys at once, so a big file does not rehash often. */
+/* Whether n keys fit in cap slots. */
+static bool keymap_fits(size_t n, size_t cap)
+{
+    return n <= cap / 4 * 3;
+}
+
+/* Moves the keys into cap slots (a power of two that fits them); -1 on OOM. */
+static int keymap_rehash(keymap *k, size_t cap)
+{
+    keymap_slot *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t j = 0; j < k->cap; j++) {
+        if (!k->slots[j].key)
+            continue;
+        size_t i = mix64(k->slots[j].key) & (cap - 1);
+        while (slots[i].key)
+            i = (i + 1) & (cap - 1);
+        slots[i] = k->slots[j];
+    }
+    free(k->slots);
+    k->slots = slots;
+    k->cap = cap;
+    return 0;
+}
+
+/* Makes room for about n keys at once, so a big file does not rehash often;
+   a hint only (nothing changes when memory is short). */
 static void keymap_reserve(keymap *k, size_t n)
 {
     size_t cap = 1024;
-    while (cap < 2 * n && cap < ((size_t)1 << 40))
+    while (!keymap_fits(n, cap) && cap < ((size_t)1 << 40))
         cap *= 2;
-    if (cap <= k->cap)
-        return;
-    uint64_t *keys = calloc(cap, sizeof *keys);
-    long *lines = calloc(cap, sizeof *lines);
-    if (!keys || !lines || k->n) { /* only an empty map is pre-sized */
-        free(keys);
-        free(lines);
-        return;
-    }
-    free(k->keys);
-    free(k->lines);
-    k->keys = keys;
-    k->lines = lines;
-    k->cap = cap;
+    if (cap > k->cap)
+        keymap_rehash(k, cap);
 }
 
 /* Inserts key; returns 0 (new), the earlier line (> 0) when present, -1 on OOM. */
 static long keymap_put(keymap *k, uint64_t key, long line)
 {
-    if ((k->n + 1) * 2 > k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 1024;
-        uint64_t *keys = calloc(cap, sizeof *keys);
-        long *lines = calloc(cap, sizeof *lines);
-        if (!keys || !lines) {
-            free(keys);
-            free(lines);
-            return -1;
-        }
-        for (size_t j = 0; j < k->cap; j++) {
-            if (!k->keys[j])
-                continue;
-            size_t i = mix64(k->keys[j]) & (cap - 1);
-            while (keys[i])
-                i = (i + 1) & (cap - 1);
-            keys[i] = k->keys[j];
-            lines[i] = k->lines[j];
-        }
-        free(k->keys);
-        free(k->lines);
-        k->keys = keys;
-        k->lines = lines;
-        k->cap = cap;
-    }
+    if (!keymap_fits(k->n + 1, k->cap) && keymap_rehash(k, k->cap ? k->cap * 2 : 1024))
+        return -1;
     uint64_t stored = key + 1;
     size_t i = mix64(stored) & (k->cap - 1);
-    for (; k->keys[i]; i = (i + 1) & (k->cap - 1))
-        if (k->keys[i] == stored)
-            return k->lines[i] > 0 ? k->lines[i] : 1;
-    k->keys[i] = stored;
-    k->lines[i] = line;
+    for (; k->slots[i].key; i = (i + 1) & (k->cap - 1))
+        if (k->slots[i].key == stored)
+            return k->slots[i].line > 0 ? k->slots[i].line : 1;
+    k->slots[i].key = stored;
+    k->slots[i].line = line;
     k->n++;
     return 0;
 }
@@ -1136,6 +1134,16 @@ static int csv_row_cb(void *ctx, const csvr_row *row)
     return im->oom ? MM_ENOMEM : MM_OK;
 }
 
+/* Line breaks in data[0..len), plus one. */
+static size_t count_lines(const char *data, size_t len)
+{
+    size_t n = 1;
+    for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p)));
+         p++)
+        n++;
+    return n;
+}
+
 static int import_csv_table(importer *im, const char *dir, size_t t, struct sha256_ctx *sha)
 {
     int rc = MM_OK;
@@ -1169,11 +1177,11 @@ static int import_csv_table(importer *im, const char *dir, size_t t, struct sha2
         size_be[i] = (uint8_t)((uint64_t)len >> (56 - 8 * i));
     sha256_update(sha, sizeof size_be, size_be);
     sha256_update(sha, len, (const uint8_t *)data);
-    /* rows are at least ~12 bytes: size the duplicate maps for the file */
+    /* a file has at most a row per line: size the duplicate maps for it */
     if (t == 2)
-        keymap_reserve(&im->skill_keys, len / 12);
+        keymap_reserve(&im->skill_keys, count_lines(data, len));
     else if (t == 3)
-        keymap_reserve(&im->goal_keys, len / 12);
+        keymap_reserve(&im->goal_keys, count_lines(data, len));
     rc = csvr_parse_buffer(data, len, tables[t].file, csv_row_cb, &cx, im->diag);
 done:
     if (cx.header) {
