@@ -6,6 +6,8 @@
  * numbers exact (where each record and each field starts), bounds a line and
  * a record before libcsv buffers them, skips blank lines without parsing
  * them, and lets the parse start again on the next line after a bad record.
+ * A line that starts a record and holds no quote and no CR is split at its
+ * commas here instead, as libcsv would split it (feed_plain_line).
  * libcsv's field callback checks each field and packs it into one buffer per
  * record; the record callback hands the record on. The buffers are reused
  * from record to record, so a parse allocates only while records grow.
@@ -215,10 +217,10 @@ done:
     return rc;
 }
 
-/* libcsv's field callback: the field ends here and started at next_line. */
-static void on_field(void *s, size_t len, void *data)
+/* A field of the open record ends here (it started at next_line): checked,
+   and kept unless the record is bad. */
+static void end_field(reader *r, const char *s, size_t len)
 {
-    reader *r = data;
     long line = r->next_line;
     long column = (long)r->nfields + 1;
     const char *why;
@@ -226,7 +228,7 @@ static void on_field(void *s, size_t len, void *data)
     if (r->stop)
         goto done;
     r->next_line = r->line;
-    why = check_field(s, len);
+    why = check_field((const unsigned char *)s, len);
     if (why) {
         data_error(r, line, column, why);
         r->bad = 1;
@@ -243,6 +245,12 @@ static void on_field(void *s, size_t len, void *data)
     r->nfields++;
 done:
     return;
+}
+
+/* libcsv's field callback. */
+static void on_field(void *s, size_t len, void *data)
+{
+    end_field(data, s, len);
 }
 
 static void clear_record(reader *r)
@@ -341,6 +349,36 @@ static void libcsv_failed(reader *r)
 }
 
 /*
+ * Starts a record at line r->line from a line that holds no quote and no
+ * CR: the fields are the pieces between commas, less leading and trailing
+ * spaces and tabs, which is what libcsv makes of such a line; they go to
+ * end_field and the record ends with the line, without libcsv's parse byte
+ * by byte (most lines of an export are such lines).
+ */
+static void feed_plain_line(reader *r, const char *s, size_t n)
+{
+    const char *end = s + n;
+
+    r->open = 1;
+    r->rec_line = r->next_line = r->line;
+    r->rec_bytes = n;
+    for (;;) {
+        const char *comma = memchr(s, ',', (size_t)(end - s));
+        const char *a = s, *b = comma ? comma : end;
+
+        while (a < b && (*a == ' ' || *a == '\t'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        end_field(r, a, (size_t)(b - a));
+        if (!comma)
+            break;
+        s = comma + 1;
+    }
+    on_row('\n', r);
+}
+
+/*
  * Feeds physical line r->line: its text s[0..n) without the line end, and
  * term, the bytes of the line end (0 for a last line without one; the LF is
  * at s[n + term - 1]). The CR of a CRLF is not fed: libcsv sees only the LF.
@@ -365,6 +403,9 @@ static void feed_line(reader *r, const char *s, size_t n, size_t term)
         if (!r->stop)
             end_record(r);
         clear_record(r);
+        goto done;
+    } else if (!memchr(s, '"', n) && !memchr(s, '\r', n)) {
+        feed_plain_line(r, s, n);
         goto done;
     } else {
         r->open = 1;

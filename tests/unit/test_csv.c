@@ -318,6 +318,46 @@ static void test_trimming(void **state)
     mm_diag_free(d);
 }
 
+/* A line without quotes or CRs is split without libcsv (io/csv.c's plain
+   lines): each such line gives the fields libcsv gives it, which it parses
+   when a quoted field follows on the same line. */
+static void test_plain_lines_as_libcsv(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {
+        "a,b,c", "  x y\t, z ,\t,", " , ,\tx", "a,,b", "\tlead,trail \t",
+        "e\xC3\xA9,\xFF,x", "one", ",,,x", "a b  c,  ,d",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        seen plain, quoted;
+        seen_init(&plain);
+        seen_init(&quoted);
+        mm_diag *dp = mm_diag_new(10), *dq = mm_diag_new(10);
+        char *a = concat("h\n", lines[i], "\n", (char *)NULL);
+        char *b = concat("h\n", lines[i], ",\"q\"\n", (char *)NULL);
+        int rp = parse(a, &plain, dp), rq = parse(b, &quoted, dq);
+        assert_int_equal(rp, rq);
+        assert_int_equal(mm_diag_size(dp), mm_diag_size(dq));
+        for (size_t k = 0; k < mm_diag_size(dp); k++) {
+            assert_string_equal(mm_diag_message(dp, k), mm_diag_message(dq, k));
+            assert_int_equal(mm_diag_column(dp, k), mm_diag_column(dq, k));
+        }
+        /* the line with invalid UTF-8 is reported, not delivered */
+        assert_int_equal(plain.n, mm_diag_size(dp) ? 1 : 2);
+        assert_int_equal(quoted.n, plain.n);
+        for (size_t f = 0; plain.n == 2 && f < plain.rows[1].nfields && f < MAX_KEPT; f++) {
+            assert_int_equal(plain.rows[1].nfields + 1, quoted.rows[1].nfields);
+            expect_field(&plain, 1, f, quoted.rows[1].fields[f], 2);
+        }
+        free(a);
+        free(b);
+        seen_free(&plain);
+        seen_free(&quoted);
+        mm_diag_free(dp);
+        mm_diag_free(dq);
+    }
+}
+
 static void test_invalid_utf8(void **state)
 {
     (void)state;
@@ -799,6 +839,7 @@ int main(void)
         cmocka_unit_test(test_escaped_quotes),
         cmocka_unit_test(test_utf8_kept),
         cmocka_unit_test(test_trimming),
+        cmocka_unit_test(test_plain_lines_as_libcsv),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_nul_byte),
         cmocka_unit_test(test_field_limit),
