@@ -232,6 +232,15 @@ int ostream_open(ostream *os, const file_sink *sink, const char *name)
     return os->rc;
 }
 
+int ostream_open_mem(ostream *os, size_t cap)
+{
+    memset(os, 0, sizeof *os);
+    if (!(os->buf = malloc(cap)))
+        return os->rc = MM_ENOMEM;
+    os->cap = cap;
+    return MM_OK;
+}
+
 /* Hands the buffered bytes to the sink. */
 static void ostream_flush(ostream *os)
 {
@@ -240,21 +249,56 @@ static void ostream_flush(ostream *os)
     os->len = 0;
 }
 
+/* A memory stream's buffer grown to hold len more bytes. */
+static void ostream_grow(ostream *os, size_t len)
+{
+    size_t cap = os->cap ? os->cap : 4096;
+    while (cap - os->len < len) {
+        if (cap > SIZE_MAX / 2) {
+            os->rc = MM_ENOMEM;
+            return;
+        }
+        cap *= 2;
+    }
+    char *buf = realloc(os->buf, cap);
+    if (!buf) {
+        os->rc = MM_ENOMEM;
+        return;
+    }
+    os->buf = buf;
+    os->cap = cap;
+}
+
 void ostream_write_slow(ostream *os, const char *data, size_t len)
 {
     if (os->rc != MM_OK)
         return;
-    ostream_flush(os);
-    if (os->rc != MM_OK)
+    if (!os->sink) {
+        ostream_grow(os, len);
+        if (os->rc == MM_OK) {
+            memcpy(os->buf + os->len, data, len);
+            os->len += len;
+        }
         return;
-    if (len >= os->cap)
-        os->rc = os->sink->write(os->sink->ctx, data, len);
-    else
+    }
+    /* the buffer filled and handed over, then whole buffers straight from
+       data, the rest kept: the sink's pieces are all OSTREAM_BUFFER bytes */
+    size_t head = os->cap - os->len;
+    memcpy(os->buf + os->len, data, head);
+    os->len = os->cap;
+    data += head;
+    len -= head;
+    ostream_flush(os);
+    for (; len >= os->cap && os->rc == MM_OK; data += os->cap, len -= os->cap)
+        os->rc = os->sink->write(os->sink->ctx, data, os->cap);
+    if (os->rc == MM_OK)
         memcpy(os->buf, data, os->len = len);
 }
 
 int ostream_close(ostream *os, int ok)
 {
+    if (!os->sink)
+        os->len = 0; /* a memory stream: nothing to hand over */
     ostream_flush(os);
     int rc = os->rc;
     if (os->opened) {

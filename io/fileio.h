@@ -75,8 +75,17 @@ typedef struct ostream {
 #define OSTREAM_BUFFER ((size_t)1 << 20)
 
 /* Opens name in sink with a buffer of OSTREAM_BUFFER bytes; on failure
-   os->rc holds the code (and ostream_close still has to be called). */
+   os->rc holds the code (and ostream_close still has to be called). The
+   sink gets the file in pieces of exactly OSTREAM_BUFFER bytes, the last
+   one shorter, however the producer cut its puts: a stored file's chunks
+   depend on its bytes alone (and whole pieces of a large put go to the
+   sink without a copy). */
 int ostream_open(ostream *os, const file_sink *sink, const char *name);
+/* Opens a stream into memory, without a sink: os->buf holds all that was
+   put (os->len bytes), growing from cap bytes as needed; a failure to grow
+   is MM_ENOMEM in os->rc. Empty it with os->len = 0 (os->rc stays);
+   ostream_close frees it. */
+int ostream_open_mem(ostream *os, size_t cap);
 /* Ends the file: the rest of the buffer, then sink->close (ok when no put
    failed and ok is set). Returns os->rc or the close's code. */
 int ostream_close(ostream *os, int ok);

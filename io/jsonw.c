@@ -10,6 +10,7 @@
  */
 #include "jsonw.h"
 
+#include <assert.h>
 #include <float.h>
 #include <locale.h>
 #include <math.h>
@@ -108,6 +109,20 @@ void jsonw_object(jsonw *w, const char *key)
 void jsonw_array(jsonw *w, const char *key)
 {
     open_container(w, key, true);
+}
+
+void jsonw_fork(jsonw *item_w, const jsonw *w, ostream *os, bool after_items)
+{
+    assert(w->depth > 0 && w->array[w->depth - 1]);
+    *item_w = *w;
+    item_w->os = os;
+    item_w->items[w->depth - 1] = w->items[w->depth - 1] || after_items;
+}
+
+void jsonw_join(jsonw *w, bool any)
+{
+    assert(w->depth > 0 && w->array[w->depth - 1]);
+    w->items[w->depth - 1] |= any;
 }
 
 void jsonw_end(jsonw *w)

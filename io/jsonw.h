@@ -38,6 +38,15 @@ void jsonw_number(jsonw *w, const char *key, double v);
 void jsonw_string(jsonw *w, const char *key, const char *v); /* NULL as "" */
 void jsonw_bool(jsonw *w, const char *key, bool v);
 void jsonw_null(jsonw *w, const char *key);
+/* A writer for items of the array that w has innermost, written onto os
+   (another stream, e.g. a thread's buffer): w's depth and layout, with a
+   separator before its first item when after_items (items come before it
+   in the array). w is left as it is; jsonw_join tells it of the items. */
+void jsonw_fork(jsonw *item_w, const jsonw *w, ostream *os, bool after_items);
+/* Records that the innermost array of w got items through forks (any:
+   at least one), so that the next item gets its separator. */
+void jsonw_join(jsonw *w, bool any);
+
 /* A cJSON value (and everything under it) as cJSON_Print would write it there. */
 void jsonw_tree(jsonw *w, const char *key, const cJSON *item);
 

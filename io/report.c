@@ -23,6 +23,7 @@
 #include "ics.h"
 #include "import.h"
 #include "jsonw.h"
+#include "parwrite.h"
 #include "recognition.h"
 #include "settings.h"
 #include "tz.h"
@@ -300,27 +301,86 @@ static int32_t *session_offsets(const mm_model *m, const sched_result *sched)
     return off;
 }
 
-static void write_pairs(jsonw *w, const match_result *r)
+/* Items in a block formatted by one thread (parwrite.h): about a MiB of text. */
+#define REPORT_GRAIN 2048
+
+/*
+ * What the formatting of a large section's items reads, on any thread
+ * (parwrite_fn): the run, and for report.json the writer inside the
+ * section's array. Sections listed per track count their items across the
+ * tracks: those of track t are [first[t], first[t + 1]).
+ */
+typedef struct section {
+    const match_result *r;
+    const sched_result *sched;
+    const int32_t *off; /* session_offsets */
+    const jsonw *w;
+    size_t first[TRACK_COUNT + 1];
+    int64_t stamp; /* schedule.ics: DTSTAMP */
+} section;
+
+/* A section over the tracks, count(track) items each. */
+static void per_track(section *s, size_t (*count)(const match_track *))
 {
-    const mm_model *m = r->model;
-    jsonw_array(w, "pairs");
-    for (int t = 0; t < TRACK_COUNT; t++) {
-        const match_track *mt = &r->t[t];
-        for (size_t i = 0; i < mt->n_pairs; i++) {
-            const match_pair *p = &mt->pairs[i];
-            jsonw_object(w, NULL);
-            jsonw_string(w, "track", track_name(t));
-            jsonw_string(w, "learner_id", m->emps[p->learner].id);
-            jsonw_string(w, "partner_id", m->emps[p->partner].id);
-            jsonw_number(w, "score", p->score);
-            jsonw_bool(w, "pinned", p->pinned);
-            jsonw_object(w, "features");
-            for (int k = 0; k < FEATURE_COUNT; k++)
-                jsonw_number(w, feature_names[k], r6(p->features[k]));
-            jsonw_end(w);
-            jsonw_end(w);
-        }
+    s->first[0] = 0;
+    for (int t = 0; t < TRACK_COUNT; t++)
+        s->first[t + 1] = s->first[t] + count(&s->r->t[t]);
+}
+
+/* The track of item i of a per_track section; *i becomes its index there. */
+static int track_at(const section *s, size_t *i)
+{
+    int t = 0;
+    while (t + 1 < TRACK_COUNT && *i >= s->first[t + 1])
+        t++;
+    *i -= s->first[t];
+    return t;
+}
+
+/* The items of a section of report.json, formatted on threads threads
+   into w's stream, inside the array w has open. */
+static void json_items(jsonw *w, section *s, size_t n, int threads, parwrite_fn format)
+{
+    s->w = w;
+    parwrite_items(w->os, n, REPORT_GRAIN, threads, format, s);
+    jsonw_join(w, n > 0);
+}
+
+static size_t count_pairs(const match_track *mt)
+{
+    return mt->n_pairs;
+}
+
+static void pairs_range(const void *ctx, size_t begin, size_t end, ostream *out)
+{
+    const section *s = ctx;
+    const mm_model *m = s->r->model;
+    jsonw w;
+    jsonw_fork(&w, s->w, out, begin > 0);
+    for (size_t i = begin; i < end; i++) {
+        size_t k = i;
+        int t = track_at(s, &k);
+        const match_pair *p = &s->r->t[t].pairs[k];
+        jsonw_object(&w, NULL);
+        jsonw_string(&w, "track", track_name(t));
+        jsonw_string(&w, "learner_id", m->emps[p->learner].id);
+        jsonw_string(&w, "partner_id", m->emps[p->partner].id);
+        jsonw_number(&w, "score", p->score);
+        jsonw_bool(&w, "pinned", p->pinned);
+        jsonw_object(&w, "features");
+        for (int f = 0; f < FEATURE_COUNT; f++)
+            jsonw_number(&w, feature_names[f], r6(p->features[f]));
+        jsonw_end(&w);
+        jsonw_end(&w);
     }
+}
+
+static void write_pairs(jsonw *w, const match_result *r, int threads)
+{
+    section s = {.r = r};
+    per_track(&s, count_pairs);
+    jsonw_array(w, "pairs");
+    json_items(w, &s, s.first[TRACK_COUNT], threads, pairs_range);
     jsonw_end(w);
 }
 
@@ -338,37 +398,84 @@ static void session_item(jsonw *w, const mm_model *m, int32_t track, int32_t lea
     jsonw_number(w, "session", seq);
 }
 
-static void write_sessions(jsonw *w, const match_result *r, const sched_result *sched,
-                           const int32_t *off)
+static void sessions_range(const void *ctx, size_t begin, size_t end, ostream *out)
 {
-    const mm_model *m = r->model;
-    jsonw_array(w, "sessions");
-    for (size_t i = 0; sched && i < sched->n_sessions; i++) {
-        const sched_session *x = &sched->sessions[i];
+    const section *s = ctx;
+    const mm_model *m = s->r->model;
+    jsonw w;
+    jsonw_fork(&w, s->w, out, begin > 0);
+    for (size_t i = begin; i < end; i++) {
+        const sched_session *x = &s->sched->sessions[i];
         char buf[TIME_BUF];
-        session_item(w, m, x->track, x->learner, x->partner, x->seq);
+        session_item(&w, m, x->track, x->learner, x->partner, x->seq);
         format_time(x->start_min, NO_ZONE, buf);
-        jsonw_string(w, "start_utc", buf);
+        jsonw_string(&w, "start_utc", buf);
         format_time(x->end_min, NO_ZONE, buf);
-        jsonw_string(w, "end_utc", buf);
-        format_time(x->start_min, off[2 * i], buf);
-        jsonw_string(w, "learner_local_start", buf);
-        format_time(x->start_min, off[2 * i + 1], buf);
-        jsonw_string(w, "partner_local_start", buf);
-        jsonw_end(w);
+        jsonw_string(&w, "end_utc", buf);
+        format_time(x->start_min, s->off[2 * i], buf);
+        jsonw_string(&w, "learner_local_start", buf);
+        format_time(x->start_min, s->off[2 * i + 1], buf);
+        jsonw_string(&w, "partner_local_start", buf);
+        jsonw_end(&w);
     }
+}
+
+static void unplaced_range(const void *ctx, size_t begin, size_t end, ostream *out)
+{
+    const section *s = ctx;
+    jsonw w;
+    jsonw_fork(&w, s->w, out, begin > 0);
+    for (size_t i = begin; i < end; i++) {
+        const sched_unplaced *x = &s->sched->unplaced[i];
+        session_item(&w, s->r->model, x->track, x->learner, x->partner, x->seq);
+        jsonw_string(&w, "reason", x->reason);
+        jsonw_end(&w);
+    }
+}
+
+static void write_sessions(jsonw *w, const match_result *r, const sched_result *sched,
+                           const int32_t *off, int threads)
+{
+    section s = {.r = r, .sched = sched, .off = off};
+    jsonw_array(w, "sessions");
+    json_items(w, &s, sched ? sched->n_sessions : 0, threads, sessions_range);
     jsonw_end(w);
     jsonw_array(w, "unplaced_sessions");
-    for (size_t i = 0; sched && i < sched->n_unplaced; i++) {
-        const sched_unplaced *x = &sched->unplaced[i];
-        session_item(w, m, x->track, x->learner, x->partner, x->seq);
-        jsonw_string(w, "reason", x->reason);
-        jsonw_end(w);
-    }
+    json_items(w, &s, sched ? sched->n_unplaced : 0, threads, unplaced_range);
     jsonw_end(w);
 }
 
-static void write_unmatched(jsonw *w, const match_result *r)
+static size_t count_alts(const match_track *mt)
+{
+    return mt->n_alts;
+}
+
+static void alternatives_range(const void *ctx, size_t begin, size_t end, ostream *out)
+{
+    const section *s = ctx;
+    const mm_model *m = s->r->model;
+    jsonw w;
+    jsonw_fork(&w, s->w, out, begin > 0);
+    for (size_t i = begin; i < end; i++) {
+        size_t k = i;
+        int t = track_at(s, &k);
+        const match_alternatives *a = &s->r->t[t].alts[k];
+        jsonw_object(&w, NULL);
+        jsonw_string(&w, "learner_id", m->emps[a->learner].id);
+        jsonw_string(&w, "track", track_name(t));
+        jsonw_array(&w, "partners");
+        for (int32_t j = 0; j < a->n; j++) {
+            jsonw_object(&w, NULL);
+            jsonw_string(&w, "partner_id", m->emps[a->partner[j]].id);
+            jsonw_number(&w, "score", a->score[j]);
+            jsonw_end(&w);
+        }
+        jsonw_end(&w);
+        jsonw_end(&w);
+    }
+}
+
+static void write_unmatched(jsonw *w, const match_result *r, int threads)
 {
     const mm_model *m = r->model;
     jsonw_array(w, "unmatched");
@@ -384,25 +491,10 @@ static void write_unmatched(jsonw *w, const match_result *r)
         }
     }
     jsonw_end(w);
+    section s = {.r = r};
+    per_track(&s, count_alts);
     jsonw_array(w, "alternatives");
-    for (int t = 0; t < TRACK_COUNT; t++) {
-        const match_track *mt = &r->t[t];
-        for (size_t i = 0; i < mt->n_alts; i++) {
-            const match_alternatives *a = &mt->alts[i];
-            jsonw_object(w, NULL);
-            jsonw_string(w, "learner_id", m->emps[a->learner].id);
-            jsonw_string(w, "track", track_name(t));
-            jsonw_array(w, "partners");
-            for (int32_t k = 0; k < a->n; k++) {
-                jsonw_object(w, NULL);
-                jsonw_string(w, "partner_id", m->emps[a->partner[k]].id);
-                jsonw_number(w, "score", a->score[k]);
-                jsonw_end(w);
-            }
-            jsonw_end(w);
-            jsonw_end(w);
-        }
-    }
+    json_items(w, &s, s.first[TRACK_COUNT], threads, alternatives_range);
     jsonw_end(w);
 }
 
@@ -599,7 +691,7 @@ static cJSON *build_small(const match_result *r, const sched_result *sched,
 /* report.json: the small sections from the tree, the large ones streamed
    between summary and fairness, in the contract's order. */
 static int write_report_json(const cJSON *small, const match_result *r, const sched_result *sched,
-                             const int32_t *off, const file_sink *sink)
+                             const int32_t *off, int threads, const file_sink *sink)
 {
     ostream os;
     jsonw w;
@@ -609,9 +701,9 @@ static int write_report_json(const cJSON *small, const match_result *r, const sc
     const cJSON *c = small->child;
     for (; c && strcmp(c->string, "fairness") != 0; c = c->next)
         jsonw_tree(&w, c->string, c);
-    write_pairs(&w, r);
-    write_sessions(&w, r, sched, off);
-    write_unmatched(&w, r);
+    write_pairs(&w, r, threads);
+    write_sessions(&w, r, sched, off, threads);
+    write_unmatched(&w, r, threads);
     write_supply(&w, r);
     for (; c; c = c->next)
         jsonw_tree(&w, c->string, c);
@@ -735,40 +827,47 @@ static int write_unmatched_csv(const match_result *r, const file_sink *sink)
     return ostream_close(&os, 1);
 }
 
+static void schedule_rows(const void *ctx, size_t begin, size_t end, ostream *os)
+{
+    const section *s = ctx;
+    const mm_model *m = s->r->model;
+    for (size_t i = begin; i < end; i++) {
+        const sched_session *x = &s->sched->sessions[i];
+        char id[SESSION_ID_BUF], buf[TIME_BUF];
+        session_id(m, x->track, x->learner, x->partner, x->seq, id, sizeof id);
+        csv_cell(os, id);
+        ostream_putc(os, ',');
+        csv_cell(os, track_name(x->track));
+        ostream_putc(os, ',');
+        csv_cell(os, m->emps[x->learner].id);
+        ostream_putc(os, ',');
+        csv_cell(os, m->emps[x->partner].id);
+        format_time(x->start_min, NO_ZONE, buf);
+        ostream_putc(os, ',');
+        csv_cell(os, buf);
+        format_time(x->end_min, NO_ZONE, buf);
+        ostream_putc(os, ',');
+        csv_cell(os, buf);
+        format_time(x->start_min, s->off[2 * i], buf);
+        ostream_putc(os, ',');
+        csv_cell(os, buf);
+        format_time(x->start_min, s->off[2 * i + 1], buf);
+        ostream_putc(os, ',');
+        csv_cell(os, buf);
+        ostream_putc(os, '\n');
+    }
+}
+
 /* schedule.csv: the report's sessions, a row each. */
 static int write_schedule_csv(const match_result *r, const sched_result *sched,
-                              const int32_t *off, const file_sink *sink)
+                              const int32_t *off, int threads, const file_sink *sink)
 {
-    const mm_model *m = r->model;
+    section s = {.r = r, .sched = sched, .off = off};
     ostream os;
     ostream_open(&os, sink, "schedule.csv");
     ostream_puts(&os, "session_id,track,learner_id,partner_id,start_utc,end_utc,"
                       "learner_local_start,partner_local_start\n");
-    for (size_t i = 0; sched && i < sched->n_sessions; i++) {
-        const sched_session *x = &sched->sessions[i];
-        char id[SESSION_ID_BUF], buf[TIME_BUF];
-        session_id(m, x->track, x->learner, x->partner, x->seq, id, sizeof id);
-        csv_cell(&os, id);
-        ostream_putc(&os, ',');
-        csv_cell(&os, track_name(x->track));
-        ostream_putc(&os, ',');
-        csv_cell(&os, m->emps[x->learner].id);
-        ostream_putc(&os, ',');
-        csv_cell(&os, m->emps[x->partner].id);
-        format_time(x->start_min, NO_ZONE, buf);
-        ostream_putc(&os, ',');
-        csv_cell(&os, buf);
-        format_time(x->end_min, NO_ZONE, buf);
-        ostream_putc(&os, ',');
-        csv_cell(&os, buf);
-        format_time(x->start_min, off[2 * i], buf);
-        ostream_putc(&os, ',');
-        csv_cell(&os, buf);
-        format_time(x->start_min, off[2 * i + 1], buf);
-        ostream_putc(&os, ',');
-        csv_cell(&os, buf);
-        ostream_putc(&os, '\n');
-    }
+    parwrite_items(&os, sched ? sched->n_sessions : 0, REPORT_GRAIN, threads, schedule_rows, &s);
     return ostream_close(&os, 1);
 }
 
@@ -901,17 +1000,46 @@ static char *render_fairness_md(const cJSON *report, size_t *out_len)
     return buf;
 }
 
+static void ics_events(const void *ctx, size_t begin, size_t end, ostream *os)
+{
+    const section *s = ctx;
+    const mm_model *m = s->r->model;
+    ics_writer iw = {0};
+    for (size_t i = begin; i < end && os->rc == MM_OK; i++) {
+        const sched_session *x = &s->sched->sessions[i];
+        const model_employee *l = &m->emps[x->learner], *p = &m->emps[x->partner];
+        /* names and emails are fields of up to CSVR_MAX_FIELD bytes: whole, never cut */
+        char id[SESSION_ID_BUF], uid[SESSION_ID_BUF + 16];
+        char summary[64 + 2 * CSVR_MAX_FIELD], mailto[2][16 + CSVR_MAX_FIELD];
+        session_id(m, x->track, x->learner, x->partner, x->seq, id, sizeof id);
+        snprintf(uid, sizeof uid, "%s@mentormatch", id);
+        snprintf(summary, sizeof summary, "%s session %d: %s and %s",
+                 x->track == TRACK_MENTORING ? "Mentoring" : "Job shadowing", (int)x->seq, l->name,
+                 p->name);
+        ics_event ev = {uid, s->stamp, (int64_t)x->start_min * 60, (int64_t)x->end_min * 60,
+                        summary, {l->name, p->name}, {NULL, NULL}};
+        const model_employee *who[2] = {l, p};
+        for (int k = 0; k < 2; k++) {
+            if (!who[k]->email[0])
+                continue;
+            snprintf(mailto[k], sizeof mailto[k], "mailto:%s", who[k]->email);
+            ev.attendee_address[k] = mailto[k];
+        }
+        ics_write_event(&iw, os, &ev);
+    }
+    ics_free(&iw);
+}
+
 /*
  * schedule.ics: one VCALENDAR with a VEVENT per session. The calendar's own
  * lines are libical's; each event is written as libical writes it (ics.h),
- * one at a time, so memory never holds a tree of every event.
+ * so memory never holds a tree of every event.
  */
 static int write_ics(const match_result *r, const sched_result *sched, const char *created,
-                     const file_sink *sink)
+                     int threads, const file_sink *sink)
 {
-    const mm_model *m = r->model;
+    section s = {.r = r, .sched = sched};
     ostream os;
-    ics_writer iw = {0};
     char *head = NULL;
     ostream_open(&os, sink, "schedule.ics");
     icalcomponent *cal = icalcomponent_new_vcalendar();
@@ -931,35 +1059,12 @@ static int write_ics(const match_result *r, const sched_result *sched, const cha
         goto oom;
     ostream_write(&os, head, head_len - (sizeof end - 1));
     /* DTSTAMP: the run's creation time, so a stored run re-exports the same bytes */
-    int64_t stamp = 0;
     int y, mo, d, h, mi, sec;
     if (sscanf(created, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &sec) == 6)
-        stamp = (int64_t)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
-    for (size_t i = 0; sched && i < sched->n_sessions && os.rc == MM_OK; i++) {
-        const sched_session *x = &sched->sessions[i];
-        const model_employee *l = &m->emps[x->learner], *p = &m->emps[x->partner];
-        /* names and emails are fields of up to CSVR_MAX_FIELD bytes: whole, never cut */
-        char id[SESSION_ID_BUF], uid[SESSION_ID_BUF + 16];
-        char summary[64 + 2 * CSVR_MAX_FIELD], mailto[2][16 + CSVR_MAX_FIELD];
-        session_id(m, x->track, x->learner, x->partner, x->seq, id, sizeof id);
-        snprintf(uid, sizeof uid, "%s@mentormatch", id);
-        snprintf(summary, sizeof summary, "%s session %d: %s and %s",
-                 x->track == TRACK_MENTORING ? "Mentoring" : "Job shadowing", (int)x->seq, l->name,
-                 p->name);
-        ics_event ev = {uid, stamp, (int64_t)x->start_min * 60, (int64_t)x->end_min * 60, summary,
-                        {l->name, p->name}, {NULL, NULL}};
-        const model_employee *who[2] = {l, p};
-        for (int k = 0; k < 2; k++) {
-            if (!who[k]->email[0])
-                continue;
-            snprintf(mailto[k], sizeof mailto[k], "mailto:%s", who[k]->email);
-            ev.attendee_address[k] = mailto[k];
-        }
-        ics_write_event(&iw, &os, &ev);
-    }
+        s.stamp = (int64_t)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    parwrite_items(&os, sched ? sched->n_sessions : 0, REPORT_GRAIN, threads, ics_events, &s);
     ostream_write(&os, end, sizeof end - 1);
     free(head);
-    ics_free(&iw);
     return ostream_close(&os, 1);
 oom:
     if (os.rc == MM_OK)
@@ -992,10 +1097,10 @@ int report_write_files(const match_result *r, const sched_result *sched, const r
         goto done;
     }
     const char *created = meta->created_at ? meta->created_at : "";
-    if ((rc = write_report_json(small, r, sched, off, sink)) != MM_OK ||
+    if ((rc = write_report_json(small, r, sched, off, meta->threads, sink)) != MM_OK ||
         (rc = write_unmatched_csv(r, sink)) != MM_OK ||
-        (rc = write_schedule_csv(r, sched, off, sink)) != MM_OK ||
-        (rc = write_ics(r, sched, created, sink)) != MM_OK)
+        (rc = write_schedule_csv(r, sched, off, meta->threads, sink)) != MM_OK ||
+        (rc = write_ics(r, sched, created, meta->threads, sink)) != MM_OK)
         goto done;
     char *md = render_fairness_md(small, &len);
     if ((rc = write_whole(sink, "fairness.md", md, len)) != MM_OK)

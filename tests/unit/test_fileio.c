@@ -322,6 +322,7 @@ typedef struct mock_sink {
     int open_rc, close_rc; /* what open and close return */
     int fail_write;        /* the write (1, 2, ...) that returns MM_EIO; 0: none */
     int opens, writes, closes, last_ok;
+    int short_writes; /* writes of other than OSTREAM_BUFFER bytes */
     char *data;
     size_t len;
 } mock_sink;
@@ -339,6 +340,7 @@ static int mock_write(void *ctx, const char *data, size_t len)
     mock_sink *m = ctx;
     if (++m->writes == m->fail_write)
         return MM_EIO;
+    m->short_writes += len != OSTREAM_BUFFER;
     char *p = realloc(m->data, m->len + len);
     assert_non_null(p);
     memcpy(p + m->len, data, len);
@@ -379,7 +381,8 @@ static void test_ostream(void **state)
     size_t big_len = OSTREAM_BUFFER * 3 + 5;
     char *big = pattern(big_len, 1);
 
-    /* small pieces buffered, a piece past the buffer handed over whole, in order */
+    /* small pieces buffered, a piece past the buffer cut at the buffer's
+       size: the sink gets whole buffers, then the rest at the close */
     mock_init(&m);
     assert_int_equal(ostream_open(&os, &m.sink, "f"), MM_OK);
     ostream_puts(&os, "head,");
@@ -390,7 +393,8 @@ static void test_ostream(void **state)
     assert_int_equal(m.opens, 1);
     assert_int_equal(m.closes, 1);
     assert_int_equal(m.last_ok, 1);
-    assert_int_equal(m.writes, 3); /* "head,!", the piece, "tail" */
+    assert_int_equal(m.writes, 4); /* three buffers, then the last 15 bytes */
+    assert_int_equal(m.short_writes, 1);
     assert_int_equal(m.len, 6 + big_len + 4);
     assert_memory_equal(m.data, "head,!", 6);
     assert_memory_equal(m.data + 6, big, big_len);
@@ -402,7 +406,8 @@ static void test_ostream(void **state)
     m.fail_write = 2;
     ostream_open(&os, &m.sink, "f");
     ostream_puts(&os, "abc");
-    ostream_write(&os, big, big_len); /* "abc" (write 1), the piece (write 2) fails */
+    /* "abc" and the piece's head (write 1), the next buffer of it (write 2) fails */
+    ostream_write(&os, big, big_len);
     ostream_write(&os, big, big_len);
     ostream_puts(&os, "more");
     ostream_putc(&os, 'x');
@@ -410,7 +415,9 @@ static void test_ostream(void **state)
     assert_int_equal(m.writes, 2);
     assert_int_equal(m.closes, 1);
     assert_int_equal(m.last_ok, 0);
-    assert_int_equal(m.len, 3);
+    assert_int_equal(m.len, OSTREAM_BUFFER);
+    assert_memory_equal(m.data, "abc", 3);
+    assert_memory_equal(m.data + 3, big, OSTREAM_BUFFER - 3);
     free(m.data);
 
     /* the buffer full to the last byte, then its flush fails */
@@ -447,6 +454,30 @@ static void test_ostream(void **state)
     assert_int_equal(ostream_close(&os, 1), MM_EIO);
     assert_int_equal(m.writes, 0); /* an empty file: nothing to hand over */
     assert_int_equal(m.last_ok, 1);
+    free(big);
+}
+
+/* A stream into memory grows to hold everything put; no sink is called. */
+static void test_ostream_mem(void **state)
+{
+    (void)state;
+    ostream os;
+    size_t big_len = OSTREAM_BUFFER + 17;
+    char *big = pattern(big_len, 3);
+    assert_int_equal(ostream_open_mem(&os, 16), MM_OK);
+    ostream_puts(&os, "abc");
+    ostream_write(&os, big, big_len);
+    ostream_putc(&os, '!');
+    assert_int_equal(os.rc, MM_OK);
+    assert_int_equal(os.len, 3 + big_len + 1);
+    assert_memory_equal(os.buf, "abc", 3);
+    assert_memory_equal(os.buf + 3, big, big_len);
+    assert_int_equal(os.buf[3 + big_len], '!');
+    os.len = 0; /* emptied, and used again */
+    ostream_puts(&os, "xy");
+    assert_int_equal(os.len, 2);
+    assert_memory_equal(os.buf, "xy", 2);
+    assert_int_equal(ostream_close(&os, 1), MM_OK);
     free(big);
 }
 
@@ -631,6 +662,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fileset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fileset_path_too_long, setup, teardown),
         cmocka_unit_test(test_ostream),
+        cmocka_unit_test(test_ostream_mem),
         cmocka_unit_test_setup_teardown(test_outdir_large_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outdir_abandoned_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outdir_commit_fails, setup, teardown),
