@@ -1269,24 +1269,26 @@ void cand_set_free(cand_set *s)
     }
 }
 
-/* The pairs not kept, from their blocks (learners in order) into out->rest. */
-static int gather_rest(const block_out *rest, size_t n_blocks, cand_set *out)
+/* The pairs not kept, from their blocks (learners in order, each block's
+   its own) into out->rest, the blocks in parallel as the kept ones. */
+static int gather_rest(block_out *rest, size_t n_blocks, int nt, cand_set *out)
 {
     size_t n = out->n_emps, total = 0;
-    for (size_t b = 0; b < n_blocks; b++)
+    for (size_t b = 0; b < n_blocks; b++) {
+        rest[b].at = total;
         total += rest[b].n;
+    }
     out->rest = malloc((total ? total : 1) * sizeof *out->rest);
     out->rest_first = calloc(n + 1, sizeof *out->rest_first);
     if (!out->rest || !out->rest_first)
         return MM_ENOMEM;
-    size_t k = 0;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
     for (size_t b = 0; b < n_blocks; b++) {
         if (rest[b].n)
-            memcpy(out->rest + k, rest[b].c, rest[b].n * sizeof *out->rest);
-        k += rest[b].n;
+            memcpy(out->rest + rest[b].at, rest[b].c, rest[b].n * sizeof *out->rest);
+        for (size_t k = 0; k < rest[b].n; k++)
+            out->rest_first[rest[b].c[k].learner + 1]++;
     }
-    for (size_t i = 0; i < total; i++)
-        out->rest_first[out->rest[i].learner + 1]++;
     for (size_t e = 0; e < n; e++)
         out->rest_first[e + 1] += out->rest_first[e];
     out->n_rest = total;
@@ -1390,7 +1392,7 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
         out->first[e + 1] += out->first[e];
         out->n_eligible += out->eligible[e];
     }
-    if (keep_rest && (rc = gather_rest(rest, n_blocks, out)) != MM_OK)
+    if (keep_rest && (rc = gather_rest(rest, n_blocks, nt, out)) != MM_OK)
         goto done;
     rc = MM_OK;
 done:
