@@ -651,84 +651,134 @@ static int track_prove(match_track *mt, mm_diag *diag)
  * Both tracks, mentoring first: shadowing leaves out each learner's mentor.
  * The work is a graph of tasks, run on two threads when there are two:
  *
- *   mentoring's optimum ---> its proof (GLPK), its reasons and slot values;
- *          |                 then->mentoring (its pairs), once shadowing's
- *          |                 solve has its thread
- *   shadowing ahead -------> shadowing's optimum ---> its proof, its
- *   (no fairness)             (warm from ahead)        reasons and slot values,
- *                                                      then->both (both tracks' pairs)
+ *   mentoring's optimum ---> its reasons and slot values, then its proof (GLPK)
+ *          |
+ *          +-----------+---> then->mentoring (mentoring's pairs)  --+
+ *                      |                                            +--> then->both
+ *   shadowing ahead ---+---> shadowing's optimum (warm from ahead) -+
+ *   (no fairness)                  |
+ *                                  +---> its proof; its reasons and slot values
  *
  * Without fairness constraints shadowing is solved ahead, before the
  * mentors are known (solve_ahead), and each optimum is the network's, its
  * GLPK proof deferred (solve_prove) so that it runs beside the slot values,
- * which continue the network. Every task computes the same thing whatever
- * the thread that runs it and whenever, so the results do not depend on
- * the thread count. The threading boundary: no task touches SQLite,
- * cJSON or I/O; the tasks of a track write only that track (shadowing
- * reads mentoring's pairs once they are final); messages go to diag (safe
- * from two threads) or, solving ahead, to a scratch of its own. GLPK runs
- * in several tasks at once only when each thread has its own environment
- * (solve_glpk_per_thread); otherwise its tasks run one after the other.
+ * which continue the network; mentoring's slot values come first and free
+ * its network before GLPK builds its model (the peak memory of the largest
+ * companies). Plain tasks and two counters make the graph (a join spawns
+ * what follows when its last input is done): libgomp's task dependences
+ * keep a table LeakSanitizer saw leak. Every task computes the same thing
+ * whatever the thread that runs it and whenever, so the results do not
+ * depend on the thread count. The threading boundary: no task touches
+ * SQLite, cJSON or I/O; the tasks of a track write only that track
+ * (shadowing reads mentoring's pairs once they are final); messages go to
+ * diag (safe from two threads) or, solving ahead, to a scratch of its own.
+ * GLPK runs in two tasks at once only when each thread has its own
+ * environment (solve_glpk_per_thread); otherwise its tasks take turns.
  */
+typedef struct graph {
+    match_result *r;
+    mm_diag *diag, *scratch;
+    const match_then *then;
+    bool ahead, shared; /* shared: one GLPK environment for the process */
+    int to_sha;         /* of mentoring's optimum and shadowing ahead, those not done */
+    int to_both;        /* of shadowing's optimum and then->mentoring, those not done */
+    int rc_men, rc_men_after, rc_men_prove, rc_ahead, rc_sha, rc_sha_prove, rc_sha_after;
+    int rc_then_men, rc_then;
+} graph;
+
+/* A step that may call GLPK: alone, when the process has one GLPK environment. */
+#define GLPK_STEP(g, stmt)                                                                    \
+    do {                                                                                      \
+        if ((g)->shared) {                                                                    \
+            _Pragma("omp critical(mm_glpk)") stmt;                                            \
+        } else {                                                                              \
+            stmt;                                                                             \
+        }                                                                                     \
+    } while (0)
+
+/* One input of a join done: the last one runs next(g). */
+static void join(graph *g, int *waiting, void (*next)(graph *))
+{
+    int left;
+#pragma omp atomic capture
+    left = --*waiting;
+    if (left == 0)
+        next(g);
+}
+
+static void both_pairs(graph *g)
+{
+    match_result *r = g->r;
+    if (g->then && g->then->both && g->rc_men == MM_OK && g->rc_sha == MM_OK &&
+        g->rc_then_men == MM_OK)
+        g->rc_then = g->then->both(g->then->ctx, r);
+}
+
+/* Shadowing's solve, and mentoring's pairs to the caller: both may start. */
+static void start_shadowing(graph *g)
+{
+    match_result *r = g->r;
+    match_track *sha = &r->t[TRACK_SHADOWING];
+#pragma omp task
+    {
+        if (sha->enabled && g->rc_men == MM_OK)
+            GLPK_STEP(g, g->rc_sha = g->ahead && !sha->set_up ? g->rc_ahead
+                                                               : solve_one(r, sha, g->diag));
+        if (sha->enabled && g->rc_men == MM_OK && g->rc_sha == MM_OK) {
+#pragma omp task
+            GLPK_STEP(g, g->rc_sha_prove = track_prove(sha, g->diag));
+#pragma omp task
+            GLPK_STEP(g, g->rc_sha_after = track_after(r, sha, g->diag));
+        }
+        join(g, &g->to_both, both_pairs);
+    }
+#pragma omp task
+    {
+        if (g->then && g->then->mentoring && g->rc_men == MM_OK)
+            g->rc_then_men = g->then->mentoring(g->then->ctx, r);
+        join(g, &g->to_both, both_pairs);
+    }
+}
+
 int match_solve_then(match_result *r, mm_diag *diag, const match_then *then)
 {
     match_track *men = &r->t[TRACK_MENTORING], *sha = &r->t[TRACK_SHADOWING];
-    bool ahead = men->enabled && sha->enabled && !r->cfg->fairness.enforce;
+    graph g = {.r = r, .diag = diag, .then = then, .to_sha = 2, .to_both = 2};
+    g.ahead = men->enabled && sha->enabled && !r->cfg->fairness.enforce;
+    g.shared = !solve_glpk_per_thread();
     int nt = r->threads > 0 ? r->threads : omp_get_max_threads();
-    /* task dependences: the tracks' optima, and GLPK's environment */
-    char men_done = 0, ahead_done = 0, sha_done = 0, then_done = 0, glpk[4] = {0};
-    bool shared = !solve_glpk_per_thread();
-    char *g_men = &glpk[0], *g_men_after = &glpk[shared ? 0 : 1],
-         *g_sha = &glpk[shared ? 0 : 2], *g_sha_after = &glpk[shared ? 0 : 3];
-    (void)men_done, (void)ahead_done, (void)sha_done, (void)then_done; /* GCC counts no use in a depend clause */
-    (void)g_men, (void)g_men_after, (void)g_sha, (void)g_sha_after;
-    int rc_men = MM_OK, rc_men_prove = MM_OK, rc_men_after = MM_OK, rc_ahead = MM_OK,
-        rc_sha = MM_OK, rc_sha_prove = MM_OK, rc_sha_after = MM_OK, rc_then_men = MM_OK,
-        rc_then = MM_OK;
-    mm_diag *scratch = ahead ? mm_diag_new(4) : NULL;
-    if (ahead && !scratch)
+    if (g.ahead && !(g.scratch = mm_diag_new(4)))
         return mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
 #pragma omp parallel num_threads(nt > 1 ? 2 : 1)
 #pragma omp single
     {
-#pragma omp task depend(out : men_done) depend(inout : g_men[0])
-        if (men->enabled)
-            rc_men = solve_one(r, men, diag);
-#pragma omp task depend(out : ahead_done)
-        if (ahead)
-            rc_ahead = solve_ahead(r, sha, scratch);
-        /* mentoring's slot values before its proof, on a thread of their
-           own: they free the network before GLPK builds its model */
-#pragma omp task depend(in : men_done) depend(inout : g_men_after[0])
-        if (men->enabled && rc_men == MM_OK)
-            rc_men_after = track_after(r, men, diag);
-#pragma omp task depend(in : men_done) depend(inout : g_men[0])
-        if (men->enabled && rc_men == MM_OK)
-            rc_men_prove = track_prove(men, diag);
-#pragma omp task depend(in : men_done, ahead_done) depend(out : sha_done) depend(inout : g_sha[0])
-        if (sha->enabled && rc_men == MM_OK)
-            rc_sha = ahead && !sha->set_up ? rc_ahead : solve_one(r, sha, diag);
-        /* not before shadowing's solve may start: it must not delay that */
-#pragma omp task depend(in : men_done, ahead_done) depend(out : then_done)
-        if (then && then->mentoring && rc_men == MM_OK)
-            rc_then_men = then->mentoring(then->ctx, r);
-#pragma omp task depend(in : sha_done) depend(inout : g_sha[0])
-        if (sha->enabled && rc_men == MM_OK && rc_sha == MM_OK)
-            rc_sha_prove = track_prove(sha, diag);
-#pragma omp task depend(in : sha_done) depend(inout : g_sha_after[0])
-        if (sha->enabled && rc_men == MM_OK && rc_sha == MM_OK)
-            rc_sha_after = track_after(r, sha, diag);
-#pragma omp task depend(in : men_done, sha_done, then_done)
-        if (then && then->both && rc_men == MM_OK && rc_sha == MM_OK && rc_then_men == MM_OK)
-            rc_then = then->both(then->ctx, r);
+#pragma omp task
+        {
+            if (men->enabled)
+                GLPK_STEP(&g, g.rc_men = solve_one(r, men, diag));
+            join(&g, &g.to_sha, start_shadowing); /* first: the longer way on */
+            if (men->enabled && g.rc_men == MM_OK) {
+#pragma omp task
+                {
+                    GLPK_STEP(&g, g.rc_men_after = track_after(r, men, diag));
+                    GLPK_STEP(&g, g.rc_men_prove = track_prove(men, diag));
+                }
+            }
+        }
+#pragma omp task
+        {
+            if (g.ahead)
+                g.rc_ahead = solve_ahead(r, sha, g.scratch);
+            join(&g, &g.to_sha, start_shadowing);
+        }
     }
-    mm_diag_free(scratch);
+    mm_diag_free(g.scratch);
     /* the first failure in the graph's order (a failed ahead solve costs
        only its head start, unless it ran out of memory) */
-    if (ahead && rc_ahead == MM_ENOMEM && rc_men == MM_OK)
+    if (g.ahead && g.rc_ahead == MM_ENOMEM && g.rc_men == MM_OK)
         return mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
-    int rcs[] = {rc_men,       rc_men_prove, rc_men_after, rc_then_men,
-                 rc_sha,       rc_sha_prove, rc_sha_after, rc_then};
+    int rcs[] = {g.rc_men, g.rc_men_after, g.rc_men_prove, g.rc_then_men,
+                 g.rc_sha, g.rc_sha_prove, g.rc_sha_after, g.rc_then};
     for (size_t i = 0; i < sizeof rcs / sizeof rcs[0]; i++)
         if (rcs[i] != MM_OK)
             return rcs[i];
