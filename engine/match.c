@@ -696,11 +696,12 @@ typedef struct graph {
         }                                                                                     \
     } while (0)
 
-/* One input of a join done: the last one runs next(g). */
+/* One input of a join done: the last one runs next(g). seq_cst: what the
+   other inputs wrote before their turn (their return codes) is seen. */
 static void join(graph *g, int *waiting, void (*next)(graph *))
 {
     int left;
-#pragma omp atomic capture
+#pragma omp atomic capture seq_cst
     left = --*waiting;
     if (left == 0)
         next(g);
