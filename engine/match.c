@@ -377,20 +377,22 @@ static int pairs_of(void *ctx, int32_t learner, const candidate **pairs, size_t 
 {
     struct match_pricing *pr = ctx;
     const cand_set *cs = &pr->r->t[pr->track].cands;
+    const candidate *all;
+    size_t m, k = 0;
     if (cs->rest) { /* scored with the rest: the pairs left out are all it takes */
-        pr->first[learner] = (int64_t)cs->rest_first[learner];
-        pr->count[learner] = (uint32_t)(cs->rest_first[learner + 1] - cs->rest_first[learner]);
-    } else if (pr->first[learner] < 0) {
-        const candidate *all;
-        size_t m;
-        int rc = score_pricer_pairs(pr->sp, learner, &all, &m);
-        if (rc == MM_OK)
-            rc = pricing_keep(pr, learner, all, m);
-        if (rc != MM_OK)
-            return rc;
+        all = cs->rest + cs->rest_first[learner];
+        m = cs->rest_first[learner + 1] - cs->rest_first[learner];
+    } else {
+        if (pr->first[learner] < 0) {
+            int rc = score_pricer_pairs(pr->sp, learner, &all, &m);
+            if (rc == MM_OK)
+                rc = pricing_keep(pr, learner, all, m);
+            if (rc != MM_OK)
+                return rc;
+        }
+        all = pr->buf + pr->first[learner];
+        m = pr->count[learner];
     }
-    const candidate *all = (cs->rest ? cs->rest : pr->buf) + pr->first[learner];
-    size_t m = pr->count[learner], k = 0;
     int32_t mentor = pr->mentor ? pr->mentor[learner] : -1;
     while (k < m && all[k].partner != mentor)
         k++;
