@@ -24,6 +24,9 @@
 
 /* Pricing block: about sqrt(arcs), never fewer than this. */
 #define MIN_BLOCK 16
+/* A search that passes more than 1/SPARSE_SHARE of the arcs to find an
+   eligible one lists them all (find_entering). */
+#define SPARSE_SHARE 8
 
 static void *xmalloc(size_t n, size_t size)
 {
@@ -68,7 +71,7 @@ void ns_free(netsimplex *ns)
     free(ns->cost), free(ns->state);
     free(ns->pred), free(ns->parent), free(ns->thread), free(ns->rev_thread);
     free(ns->succ_num), free(ns->last_succ), free(ns->up), free(ns->dirty);
-    free(ns->pi), free(ns->pi_wide), free(ns->reach);
+    free(ns->pi), free(ns->pi_wide), free(ns->reach), free(ns->cand);
     memset(ns, 0, sizeof *ns);
 }
 
@@ -304,7 +307,9 @@ int ns_start(netsimplex *ns)
         block++;
     ns->block = block;
     ns->next_arc = 0;
+    ns->n_cand = 0;
     ns->pivots = 0;
+    ns->listings = 0;
     rc = MM_OK;
 done:
     free(first), free(child), free(order), free(pos), free(balance), free(in_tree);
@@ -347,6 +352,79 @@ done:
         }                                                                                         \
     } while (0)
 
+/* Arc a's reduced cost signed by its state: negative when it may enter. */
+static ns_pot signed_rc(const netsimplex *ns, size_t a)
+{
+    return ns->state[a] * ns_reduced_cost(ns, a);
+}
+
+/*
+ * The most negative of the listed arcs still eligible, which stay listed
+ * (the others are dropped); false when none is left.
+ */
+static bool pick_listed(netsimplex *ns)
+{
+    size_t kept = 0, m = ns->n_arcs;
+    int32_t best_arc = -1;
+    ns_pot best = 0;
+    for (size_t i = 0; i < ns->n_cand; i++) {
+        int32_t a = ns->cand[i];
+        ns_pot rc = (size_t)a < m ? signed_rc(ns, (size_t)a) : 0;
+        if (rc >= 0)
+            continue;
+        ns->cand[kept++] = a;
+        if (rc < best) {
+            best = rc;
+            best_arc = a;
+        }
+    }
+    ns->n_cand = kept;
+    if (best_arc < 0)
+        return false;
+    ns->in_arc = best_arc;
+    return true;
+}
+
+/* The loop of list_eligible for either width (as SCAN_BLOCKS). */
+#define LIST_ELIGIBLE(POT, PI)                                                                    \
+    do {                                                                                          \
+        const POT *pi = (PI);                                                                     \
+        for (size_t a = 0; a < m; a++) {                                                          \
+            if ((POT)state[a] * ((POT)cost[a] + pi[src[a]] - pi[dst[a]]) < 0) {                   \
+                if (n == cap)                                                                     \
+                    return false;                                                                 \
+                ns->cand[n++] = (int32_t)a;                                                       \
+            }                                                                                     \
+        }                                                                                         \
+    } while (0)
+
+/*
+ * Lists every eligible arc, in one pass over all of them; false when they
+ * are more than a block (then not sparse after all) or there is no room.
+ */
+static bool list_eligible(netsimplex *ns)
+{
+    ns->listings++;
+    size_t m = ns->n_arcs;
+    if (!ns->cand) {
+        size_t cap = ns->block;
+        if (!(ns->cand = malloc(cap * sizeof *ns->cand)))
+            return false; /* block search alone: slower, not wrong */
+        ns->cap_cand = cap;
+    }
+    const int8_t *state = ns->state;
+    const int32_t *src = ns->src, *dst = ns->dst;
+    const int64_t *cost = ns->cost;
+    size_t n = 0, cap = ns->cap_cand;
+    ns->n_cand = 0;
+    if (ns->wide)
+        LIST_ELIGIBLE(ns_pot, ns->pi_wide);
+    else
+        LIST_ELIGIBLE(int64_t, ns->pi);
+    ns->n_cand = n;
+    return true;
+}
+
 static bool find_entering(netsimplex *ns)
 {
     size_t m = ns->n_arcs, e = ns->next_arc, left = ns->block;
@@ -357,14 +435,20 @@ static bool find_entering(netsimplex *ns)
 
     if (m == 0)
         return false;
+    if (ns->n_cand > 0 && pick_listed(ns))
+        return true;
     if (e >= m)
         e = 0;
+    size_t start = e;
     if (ns->wide)
         SCAN_BLOCKS(ns_pot, ns->pi_wide);
     else
         SCAN_BLOCKS(int64_t, ns->pi);
     if (best_arc == SIZE_MAX)
         return false;
+    size_t scanned = e > start ? e - start : e + m - start;
+    if (scanned > m / SPARSE_SHARE && list_eligible(ns) && pick_listed(ns))
+        return true;
     ns->in_arc = (int32_t)best_arc;
     ns->next_arc = e;
     return true;
@@ -663,4 +747,5 @@ void ns_restore(netsimplex *ns, const ns_snapshot *snap)
     else
         memcpy(ns->pi, snap->pi, n * sizeof *snap->pi);
     ns->next_arc = 0;
+    ns->n_cand = 0;
 }

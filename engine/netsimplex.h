@@ -12,7 +12,9 @@
  * arcs, >= 0 on arcs at their lower bound, <= 0 on arcs at their upper.
  *
  * Pivoting: block search (the arc with the most negative signed reduced
- * cost in each block of about sqrt(arcs), blocks taken in turn), the tree
+ * cost in each block of about sqrt(arcs), blocks taken in turn; where
+ * eligible arcs are sparse, one pass lists them all and the next pivots
+ * take the best of the list until none of it is left eligible), the tree
  * kept as parent, thread and subtree size, the cycle's leaving arc chosen
  * as the last blocking arc met from the entering arc's side, as in the
  * strongly feasible rule. Costs are 64-bit. Potentials are 64-bit while
@@ -55,8 +57,12 @@ typedef struct netsimplex {
     /* the caller's, or NULL: per node, set to 1 when a pivot moves its potential */
     uint8_t *moved;
     uint64_t pivots;
-    /* pricing */
+    /* pricing; cand: the eligible arcs a sparse search listed (find_entering),
+       listings: how many times one went to list them, since ns_start */
     size_t block, next_arc;
+    int32_t *cand;
+    size_t n_cand, cap_cand;
+    uint64_t listings;
     /* pivot scratch */
     int32_t in_arc, join, u_in, v_in, u_out;
     int64_t delta;

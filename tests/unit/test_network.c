@@ -2,7 +2,7 @@
  * test_network.c - the network simplex (engine/netsimplex.h) on circulations
  * small enough to solve by hand: the optimum and its certificate, the trees
  * and flows ns_start refuses, arcs added to an optimum, and a snapshot
- * taken before them and restored.
+ * taken before them and restored; the sparse search's lists.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -292,6 +292,67 @@ static void test_widths(void **state)
     }
 }
 
+/*
+ * A sparse search lists the eligible arcs (find_entering): from the
+ * optimum of a larger random pairing, a few pairs worth more are added at
+ * the end of the arcs and the search starts from the first arc, so it
+ * passes most arcs before it meets one. The optimum reached must be that
+ * of a solve from scratch with the same arcs, and the lists used.
+ */
+static void test_sparse_listing(void **state)
+{
+    (void)state;
+    int listed = 0;
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        netsimplex a, b;
+        uint64_t listings = 0;
+        for (int k = 0; k < 2; k++) {
+            netsimplex *ns = k ? &b : &a;
+            rng_state = seed;
+            int np = 20 + rnd(20), nl = 100 + rnd(200);
+            size_t cap = (size_t)(np + nl + np * nl + 8);
+            assert_int_equal(ns_alloc(ns, 1 + np + nl, cap), MM_OK);
+            for (int q = 1; q <= np; q++) {
+                ns->pred[q] = (int32_t)ns->n_arcs;
+                assert_int_equal(ns_add_arc(ns, 0, q, NS_NEG_INF, 1 + rnd(3), 0), MM_OK);
+            }
+            for (int l = np + 1; l <= np + nl; l++) {
+                ns->pred[l] = (int32_t)ns->n_arcs;
+                assert_int_equal(ns_add_arc(ns, l, 0, 0, 1, -1000000), MM_OK);
+            }
+            for (int q = 1; q <= np; q++)
+                for (int l = np + 1; l <= np + nl; l++)
+                    if (rnd(10) < 3)
+                        assert_int_equal(ns_add_arc(ns, q, l, 0, 1, -(int64_t)rnd(1001)), MM_OK);
+            for (size_t e = 0; e < ns->n_arcs; e++)
+                ns->flow[e] = 0;
+            if (k == 0) { /* a: the optimum first, then the new pairs */
+                assert_int_equal(ns_start(ns), MM_OK);
+                assert_int_equal(ns_run(ns), MM_OK);
+            }
+            for (int i = 0; i < 3; i++) {
+                int q = 1 + rnd(np), l = np + 1 + rnd(nl);
+                assert_int_equal(ns_add_arc(ns, q, l, 0, 1, -1500 - rnd(500)), MM_OK);
+            }
+            if (k == 0) {
+                ns->next_arc = 0;
+                listings = ns->listings;
+            } else {
+                for (size_t e = 0; e < ns->n_arcs; e++)
+                    ns->flow[e] = 0;
+                assert_int_equal(ns_start(ns), MM_OK);
+            }
+            assert_int_equal(ns_run(ns), MM_OK);
+            assert_int_equal(ns_certify(ns), MM_OK);
+        }
+        listed += a.listings > listings;
+        assert_true(total_cost(&a) == total_cost(&b));
+        ns_free(&a);
+        ns_free(&b);
+    }
+    assert_true(listed > 30);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_add_and_restore),
         cmocka_unit_test(test_unbounded),
         cmocka_unit_test(test_widths),
+        cmocka_unit_test(test_sparse_listing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
