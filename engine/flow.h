@@ -52,8 +52,10 @@ typedef struct flow_net {
     int32_t *zcap;            /* per employee: K - 1 */
     bool sessions;            /* some learner can take two pairs */
     bool warm;                /* started from p->warm (else cold) */
+    size_t restarts;          /* pricing rounds solved again from the cold start */
     int64_t w_learn, w_ses, w_score;
     int32_t *lpins;           /* per employee: pins as learner */
+    int32_t *ppins;           /* per employee: pins as partner */
     size_t *first;            /* n_emps + 1: learner l's problem arcs are [first[l], first[l+1]) */
     candidate *priced;        /* pairs priced in, in the order added */
     int32_t *priced_arc;      /* per priced pair: its x arc */
@@ -96,7 +98,8 @@ size_t flow_uncertified(const flow_net *f, int32_t *out);
  * Column generation over the pruned pairs (p->pairs_of): the learners the
  * bounds do not clear have every left-out pair priced with the optimum's
  * potentials; those with a negative reduced cost join the network, which
- * pivots on from its optimum, until a round adds none. Then f->priced
+ * pivots on from its optimum (or from the cold start, when a round adds a
+ * quarter as many pairs as the network has), until a round adds none. Then f->priced
  * holds the pairs added (f->n_priced), and the optimum is over all
  * eligible pairs. MM_OK, MM_ENOMEM, MM_EINTERNAL, or the callback's code.
  */

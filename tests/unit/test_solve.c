@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "flow.h"
 #include "solve.h"
 
 #define MAX_L 6
@@ -589,6 +590,86 @@ static void test_pruned(void **state)
     }
 }
 
+/*
+ * The network's pricing directly (flow_price): each learner keeps its 1, 2
+ * or 3 best pairs (pins too), the rest are priced in from the optimum's
+ * potentials. A round that adds a quarter as many pairs as the network
+ * holds starts again cold; either way the optimum must be the brute-force
+ * optimum over every pair, and both kinds of round must occur.
+ */
+static void test_pricing_restarts(void **state)
+{
+    (void)state;
+    int restarted = 0, warm_only = 0;
+    rng_state = 77;
+    for (int it = 0; it < 1200; it++) {
+        inst *in = malloc(sizeof *in);
+        assert_non_null(in);
+        random_instance(in, it % 2 ? TRACK_SHADOWING : TRACK_MENTORING,
+                        it % 3 ? OBJECTIVE_PARTICIPATION : OBJECTIVE_SCORE);
+        int64_t bl = 0, bs = 0, bsc = 0;
+        assert_true(brute_force(in, &bl, &bs, &bsc));
+        candidate arcs[MAX_A];
+        uint8_t pinned[MAX_A];
+        int32_t bound[MAX_E];
+        size_t n = 0;
+        for (int e = 0; e < in->nl + in->np; e++)
+            bound[e] = -1;
+        int keep = 1 + it % 3;
+        for (int l = 0; l < in->nl; l++) {
+            uint8_t best[MAX_A] = {0};
+            for (int k = 0; k < keep; k++) {
+                ptrdiff_t b = -1;
+                for (size_t a = 0; a < in->n_arcs; a++)
+                    if (in->arcs[a].learner == l && !in->pinned[a] && !best[a] &&
+                        (b < 0 || in->arcs[a].score > in->arcs[b].score))
+                        b = (ptrdiff_t)a;
+                if (b >= 0)
+                    best[b] = 1;
+            }
+            for (size_t a = 0; a < in->n_arcs; a++) {
+                if (in->arcs[a].learner != l)
+                    continue;
+                if (in->pinned[a] || best[a]) {
+                    pinned[n] = in->pinned[a];
+                    arcs[n++] = in->arcs[a];
+                } else if (in->arcs[a].score > bound[l]) {
+                    bound[l] = in->arcs[a].score;
+                }
+            }
+        }
+        pair_source ps = {.in = in};
+        solve_problem p = in->prob;
+        p.arcs = arcs;
+        p.n_arcs = n;
+        p.pinned = pinned;
+        p.pruned_bound = bound;
+        p.pairs_of = pairs_of_inst;
+        p.pairs_ctx = &ps;
+        flow_net f;
+        assert_int_equal(flow_build(&f, &p), MM_OK);
+        assert_int_equal(flow_solve(&f), MM_OK);
+        uint64_t pivots = f.ns.pivots;
+        assert_int_equal(flow_price(&f), MM_OK);
+        assert_true(f.ns.pivots >= pivots); /* a restart keeps the count */
+        assert_int_equal(ns_certify(&f.ns), MM_OK);
+        int64_t l = 0, x = 0, sc = 0;
+        flow_solution(&f, NULL, &l, &x, &sc);
+        if (l != bl || x != bs || sc != bsc)
+            fail_msg("instance %d: priced (%lld, %lld, %lld), brute force (%lld, %lld, %lld)", it,
+                     (long long)l, (long long)x, (long long)sc, (long long)bl, (long long)bs,
+                     (long long)bsc);
+        restarted += f.restarts > 0;
+        warm_only += f.restarts == 0 && f.n_priced > 0;
+        flow_free(&f);
+        free(in);
+    }
+    print_message("pricing: %d instances restarted cold, %d priced warm only\n", restarted,
+                  warm_only);
+    assert_true(restarted > 50);
+    assert_true(warm_only > 10);
+}
+
 /* Slot values equal the difference to a from-scratch solve with the capacity raised. */
 static void check_slots(int32_t track, objective obj, int fairness, int count, uint64_t seed)
 {
@@ -1123,6 +1204,7 @@ int main(void)
         cmocka_unit_test(test_brute_fair_mentoring),
         cmocka_unit_test(test_brute_fair_shadowing),
         cmocka_unit_test(test_pruned),
+        cmocka_unit_test(test_pricing_restarts),
         cmocka_unit_test(test_slot_values),
         cmocka_unit_test(test_slot_values_simple),
         cmocka_unit_test(test_deferred_proof),
