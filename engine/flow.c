@@ -599,7 +599,8 @@ int flow_price(flow_net *f)
         rc = price_pass(f, open, n_open, fresh, &added);
         if (rc != MM_OK || added == 0)
             break;
-        if (added >= before / COLD_SHARE) {
+        bool cold = added >= before / COLD_SHARE;
+        if (cold) {
             /* many pairs at once: pivoting on from the old tree costs more
                than starting afresh (measured at a million employees, where
                the first round adds two fifths more pairs: 6.6M pivots in
@@ -612,6 +613,7 @@ int flow_price(flow_net *f)
             f->ns.pivots = pivots;
             f->restarts++;
         }
+        f->ns.eager = !cold; /* from the optimum, few arcs are eligible */
         if ((rc = flow_solve(f)) != MM_OK)
             break;
     }
@@ -650,6 +652,7 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
     }
     memcpy(heads, f->priced_head, p->n_emps * sizeof *heads);
     flow_solution(f, NULL, &base_l, &base_x, &base_s);
+    ns->eager = true; /* each re-solve starts from the optimum, one arc more */
     /* the pool by partner, for pricing only what each re-solve moved */
     size_t n_indexed = f->n_pool;
     size_t *by_first = NULL, *by_partner = NULL;

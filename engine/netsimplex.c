@@ -25,8 +25,10 @@
 /* Pricing block: about sqrt(arcs), never fewer than this. */
 #define MIN_BLOCK 16
 /* A search that passes more than 1/SPARSE_SHARE of the arcs to find an
-   eligible one lists them all (find_entering). */
+   eligible one lists them all, up to a block of them (find_entering); an
+   eager one (ns->eager), already past EAGER_BLOCKS blocks, up to four. */
 #define SPARSE_SHARE 8
+#define EAGER_BLOCKS 100
 
 static void *xmalloc(size_t n, size_t size)
 {
@@ -400,14 +402,15 @@ static bool pick_listed(netsimplex *ns)
 
 /*
  * Lists every eligible arc, in one pass over all of them; false when they
- * are more than a block (then not sparse after all) or there is no room.
+ * are more than the list may hold (then not sparse after all) or there is
+ * no room.
  */
 static bool list_eligible(netsimplex *ns)
 {
     ns->listings++;
     size_t m = ns->n_arcs;
     if (!ns->cand) {
-        size_t cap = ns->block;
+        size_t cap = 4 * ns->block + 64;
         if (!(ns->cand = malloc(cap * sizeof *ns->cand)))
             return false; /* block search alone: slower, not wrong */
         ns->cap_cand = cap;
@@ -416,6 +419,8 @@ static bool list_eligible(netsimplex *ns)
     const int32_t *src = ns->src, *dst = ns->dst;
     const int64_t *cost = ns->cost;
     size_t n = 0, cap = ns->cap_cand;
+    if (!ns->eager && ns->block < cap)
+        cap = ns->block;
     ns->n_cand = 0;
     if (ns->wide)
         LIST_ELIGIBLE(ns_pot, ns->pi_wide);
@@ -447,7 +452,10 @@ static bool find_entering(netsimplex *ns)
     if (best_arc == SIZE_MAX)
         return false;
     size_t scanned = e > start ? e - start : e + m - start;
-    if (scanned > m / SPARSE_SHARE && list_eligible(ns) && pick_listed(ns))
+    size_t sparse = m / SPARSE_SHARE;
+    if (ns->eager && EAGER_BLOCKS * ns->block < sparse)
+        sparse = EAGER_BLOCKS * ns->block;
+    if (scanned > sparse && list_eligible(ns) && pick_listed(ns))
         return true;
     ns->in_arc = (int32_t)best_arc;
     ns->next_arc = e;
