@@ -143,6 +143,7 @@ int match_new(const mm_model *m, const mm_config *cfg, int threads, match_result
     r->model = m;
     r->cfg = cfg;
     r->threads = threads;
+    r->heavy_pairs = MATCH_HEAVY_PAIRS;
     for (int t = 0; t < TRACK_COUNT; t++) {
         r->t[t].track = t;
         r->t[t].enabled = t == TRACK_MENTORING || cfg->shadowing.enabled;
@@ -636,33 +637,35 @@ static int solve_one(match_result *r, match_track *mt, mm_diag *diag)
 static int explain_track(match_result *r, match_track *mt);
 static int slot_values(match_result *r, match_track *mt, mm_diag *diag);
 
+/* Whether a track is heavy (MATCH_HEAVY_PAIRS). */
+static bool heavy(const match_result *r, const match_track *mt)
+{
+    return mt->prob.n_arcs >= r->heavy_pairs;
+}
+
 /* What follows a track's pairs: its reasons and alternatives, then its slot values. */
-static int track_after(match_result *r, match_track *mt, mm_diag *diag)
+static int track_after_step(match_result *r, match_track *mt, mm_diag *diag)
 {
     int rc = explain_track(r, mt);
     return rc == MM_OK ? slot_values(r, mt, diag) : rc;
 }
 
-/*
- * A proof over at least this many pairs waits for any other such proof to
- * end: GLPK's model of each is large. At a million employees (10.6 and 7.4
- * million pairs) the two side by side took the peak from 7.5 to 8.7 GiB.
- */
-#define PROOF_ALONE_PAIRS 2000000
+static int track_after(match_result *r, match_track *mt, mm_diag *diag)
+{
+    int rc;
+    if (heavy(r, mt)) {
+#pragma omp critical(mm_heavy)
+        rc = track_after_step(r, mt, diag);
+    } else {
+        rc = track_after_step(r, mt, diag);
+    }
+    return rc;
+}
 
 /* GLPK's proof of the track's optimum, when its solve left it for later. */
 static int track_prove(match_track *mt, mm_diag *diag)
 {
-    int rc = MM_OK;
-    if (!mt->sol.basis)
-        return MM_OK;
-    if (mt->prob.n_arcs >= PROOF_ALONE_PAIRS) {
-#pragma omp critical(mm_proof)
-        rc = solve_prove(&mt->prob, &mt->sol, diag);
-    } else {
-        rc = solve_prove(&mt->prob, &mt->sol, diag);
-    }
-    return rc;
+    return mt->sol.basis ? solve_prove(&mt->prob, &mt->sol, diag) : MM_OK;
 }
 
 /*
@@ -691,8 +694,9 @@ static int track_prove(match_track *mt, mm_diag *diag)
  * (shadowing reads mentoring's pairs once they are final); messages go to
  * diag (safe from two threads) or, solving ahead, to a scratch of its own.
  * GLPK runs in two tasks at once only when each thread has its own
- * environment (solve_glpk_per_thread); otherwise its tasks take turns. Two
- * proofs of large problems take turns in any case (track_prove).
+ * environment (solve_glpk_per_thread); otherwise its tasks take turns.
+ * Heavy tracks (MATCH_HEAVY_PAIRS) take turns at their slot values and
+ * are proved after the graph.
  */
 typedef struct graph {
     match_result *r;
@@ -745,8 +749,10 @@ static void start_shadowing(graph *g)
             GLPK_STEP(g, g->rc_sha = g->ahead && !sha->set_up ? g->rc_ahead
                                                                : solve_one(r, sha, g->diag));
         if (sha->enabled && g->rc_men == MM_OK && g->rc_sha == MM_OK) {
+            if (!heavy(r, sha)) {
 #pragma omp task
-            GLPK_STEP(g, g->rc_sha_prove = track_prove(sha, g->diag));
+                GLPK_STEP(g, g->rc_sha_prove = track_prove(sha, g->diag));
+            }
 #pragma omp task
             GLPK_STEP(g, g->rc_sha_after = track_after(r, sha, g->diag));
         }
@@ -781,7 +787,8 @@ int match_solve_then(match_result *r, mm_diag *diag, const match_then *then)
 #pragma omp task
                 {
                     GLPK_STEP(&g, g.rc_men_after = track_after(r, men, diag));
-                    GLPK_STEP(&g, g.rc_men_prove = track_prove(men, diag));
+                    if (!heavy(r, men))
+                        GLPK_STEP(&g, g.rc_men_prove = track_prove(men, diag));
                 }
             }
         }
@@ -793,6 +800,11 @@ int match_solve_then(match_result *r, mm_diag *diag, const match_then *then)
         }
     }
     mm_diag_free(g.scratch);
+    /* the heavy tracks' proofs, one after the other (MATCH_HEAVY_PAIRS) */
+    if (men->enabled && g.rc_men == MM_OK && heavy(r, men))
+        g.rc_men_prove = track_prove(men, diag);
+    if (sha->enabled && g.rc_men == MM_OK && g.rc_sha == MM_OK && heavy(r, sha))
+        g.rc_sha_prove = track_prove(sha, diag);
     /* the first failure in the graph's order (a failed ahead solve costs
        only its head start, unless it ran out of memory) */
     if (g.ahead && g.rc_ahead == MM_ENOMEM && g.rc_men == MM_OK)

@@ -25,6 +25,17 @@
 /* With fairness enforced: this many, each with a 1/(2 * this) share of the
    time limit, so that both tracks' slot values take at most the limit. */
 #define MATCH_MAX_FAIR_SLOT_VALUES 5
+/*
+ * A track with at least this many pairs is heavy: what follows its optimum
+ * takes much memory, its slot values (the network and its snapshot) and
+ * GLPK's proof (its model). Heavy tracks take turns at their slot values,
+ * and their proofs wait for the end of the solve's graph, when the rest has
+ * let go of its memory (match_solve_then). Measured at a million employees
+ * (10.6 and 7.4 million pairs): once shadowing's pricing got faster, the two
+ * proofs side by side took the peak from 7.5 GiB to 8.7, a proof beside slot
+ * values to 8.2; each proof alone at the end, 7.7.
+ */
+#define MATCH_HEAVY_PAIRS 2000000
 
 typedef struct match_pair {
     int32_t learner, partner;
@@ -150,6 +161,7 @@ typedef struct match_result {
     const mm_config *cfg;
     tz_week *week;
     int threads;
+    size_t heavy_pairs; /* MATCH_HEAVY_PAIRS (match_new); tests may lower it */
     match_track t[TRACK_COUNT];
     match_supply *supply; /* by learners desc, then skill name */
     size_t n_supply;

@@ -2,7 +2,8 @@
  * test_match.c - match_solve_then's task graph on the sample company: the
  * caller's hooks run once each, in order, when the pairs they need are
  * final; the result is the same with one thread and with two, and with the
- * schedule placed in the hooks or afterwards; a failing hook stops the solve.
+ * schedule placed in the hooks or afterwards, and with every track heavy;
+ * a failing hook stops the solve.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -138,6 +139,33 @@ static void test_hooks(void **state)
     run_free(&hooked[1]);
 }
 
+/* Every track heavy (MATCH_HEAVY_PAIRS lowered to 0): slot values take
+   turns and the proofs come after the graph; the same pairs, proofs, slot
+   values and schedule, with 1 and 2 threads. */
+static void test_heavy(void **state)
+{
+    (void)state;
+    run plain, heavy[2];
+    run_new(&plain, 2);
+    assert_int_equal(match_solve(plain.r, plain.diag), MM_OK);
+    assert_int_equal(schedule_build(plain.r, &plain.sched), MM_OK);
+    for (int k = 0; k < 2; k++) {
+        run *x = &heavy[k];
+        run_new(x, k + 1);
+        x->r->heavy_pairs = 0;
+        match_then then = {on_mentoring, on_both, x};
+        assert_int_equal(match_solve_then(x->r, x->diag, &then), MM_OK);
+        assert_int_equal(x->calls, 2);
+        for (int t = 0; t < TRACK_COUNT; t++)
+            assert_null(x->r->t[t].sol.basis); /* proved: the proof lets go of it */
+        same_pairs(plain.r, x->r);
+        same_schedule(&plain.sched, &x->sched);
+    }
+    run_free(&plain);
+    run_free(&heavy[0]);
+    run_free(&heavy[1]);
+}
+
 /* A hook's failure is the solve's: the next hook is not called. */
 static void test_hook_fails(void **state)
 {
@@ -158,6 +186,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hooks),
+        cmocka_unit_test(test_heavy),
         cmocka_unit_test(test_hook_fails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
