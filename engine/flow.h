@@ -99,9 +99,9 @@ size_t flow_uncertified(const flow_net *f, int32_t *out);
  * bounds do not clear have every left-out pair priced with the optimum's
  * potentials; those with a negative reduced cost join the network, which
  * pivots on from its optimum (or from the cold start, when a round adds a
- * quarter as many pairs as the network has), until a round adds none. Then f->priced
- * holds the pairs added (f->n_priced), and the optimum is over all
- * eligible pairs. MM_OK, MM_ENOMEM, MM_EINTERNAL, or the callback's code.
+ * quarter as many pairs as the network has), until a round adds none.
+ * Then f->priced holds the pairs added (f->n_priced), and the optimum is
+ * over all eligible pairs. MM_OK, MM_ENOMEM, MM_EINTERNAL, or the callback's code.
  */
 int flow_price(flow_net *f);
 

@@ -110,19 +110,22 @@ static void same_schedule(const sched_result *a, const sched_result *b)
 
 /* Hooks once each, mentoring's first, with the final pairs; the same
    pairs, proofs, slot values and schedule with 1 and 2 threads and without
-   hooks. */
+   hooks, and with every track heavy (MATCH_HEAVY_PAIRS lowered to 0: slot
+   values take turns, the proofs come after the graph). */
 static void test_hooks(void **state)
 {
     (void)state;
-    run plain, hooked[2];
+    run plain, hooked[4];
     run_new(&plain, 1);
     assert_int_equal(match_solve(plain.r, plain.diag), MM_OK);
     assert_int_equal(schedule_build(plain.r, &plain.sched), MM_OK);
     assert_true(plain.r->t[TRACK_MENTORING].n_pairs > 0);
     assert_true(plain.r->t[TRACK_SHADOWING].n_pairs > 0);
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 4; k++) {
         run *x = &hooked[k];
-        run_new(x, k + 1);
+        run_new(x, k % 2 + 1);
+        if (k >= 2)
+            x->r->heavy_pairs = 0;
         match_then then = {on_mentoring, on_both, x};
         assert_int_equal(match_solve_then(x->r, x->diag, &then), MM_OK);
         assert_int_equal(x->calls, 2);
@@ -131,39 +134,14 @@ static void test_hooks(void **state)
         assert_int_equal(x->men_pairs, x->r->t[TRACK_MENTORING].n_pairs);
         assert_int_equal(x->sha_pairs, x->r->t[TRACK_SHADOWING].n_pairs);
         assert_null(x->work);
-        same_pairs(plain.r, x->r);
-        same_schedule(&plain.sched, &x->sched);
-    }
-    run_free(&plain);
-    run_free(&hooked[0]);
-    run_free(&hooked[1]);
-}
-
-/* Every track heavy (MATCH_HEAVY_PAIRS lowered to 0): slot values take
-   turns and the proofs come after the graph; the same pairs, proofs, slot
-   values and schedule, with 1 and 2 threads. */
-static void test_heavy(void **state)
-{
-    (void)state;
-    run plain, heavy[2];
-    run_new(&plain, 2);
-    assert_int_equal(match_solve(plain.r, plain.diag), MM_OK);
-    assert_int_equal(schedule_build(plain.r, &plain.sched), MM_OK);
-    for (int k = 0; k < 2; k++) {
-        run *x = &heavy[k];
-        run_new(x, k + 1);
-        x->r->heavy_pairs = 0;
-        match_then then = {on_mentoring, on_both, x};
-        assert_int_equal(match_solve_then(x->r, x->diag, &then), MM_OK);
-        assert_int_equal(x->calls, 2);
         for (int t = 0; t < TRACK_COUNT; t++)
             assert_null(x->r->t[t].sol.basis); /* proved: the proof lets go of it */
         same_pairs(plain.r, x->r);
         same_schedule(&plain.sched, &x->sched);
     }
     run_free(&plain);
-    run_free(&heavy[0]);
-    run_free(&heavy[1]);
+    for (int k = 0; k < 4; k++)
+        run_free(&hooked[k]);
 }
 
 /* A hook's failure is the solve's: the next hook is not called. */
@@ -186,7 +164,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hooks),
-        cmocka_unit_test(test_heavy),
         cmocka_unit_test(test_hook_fails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
