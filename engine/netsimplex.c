@@ -310,6 +310,7 @@ int ns_start(netsimplex *ns)
     ns->block = block;
     ns->next_arc = 0;
     ns->n_cand = 0;
+    ns->n_runner = 0;
     ns->pivots = 0;
     ns->listings = 0;
     rc = MM_OK;
@@ -327,12 +328,15 @@ done:
  * is most of a pivot's time: it runs over contiguous stretches of arcs,
  * and a tree arc (state 0) costs no branch, its signed reduced cost being
  * 0, never below best (measured at 100k: a quarter to a third less time
- * per solve, the same pivots).
+ * per solve, the same pivots). top[0 .. n_top) are the most negative
+ * arcs met, best first, up to keep of them; best is the last one's signed
+ * reduced cost once there are keep (0 before), so with keep = 1 the loop
+ * is the plain search.
  */
 #define SCAN_BLOCKS(POT, PI)                                                                      \
     do {                                                                                          \
         const POT *pi = (PI);                                                                     \
-        POT best = 0;                                                                             \
+        POT best = 0, top_rc[NS_RUNNERS_MAX + 1];                                                 \
         for (size_t done = 0; done < m;) {                                                        \
             size_t end = e + left < m ? e + left : m;                                             \
             done += end - e;                                                                      \
@@ -340,8 +344,15 @@ done:
             for (; e < end; e++) {                                                                \
                 POT rc = (POT)state[e] * ((POT)cost[e] + pi[src[e]] - pi[dst[e]]);                \
                 if (rc < best) {                                                                  \
-                    best = rc;                                                                    \
-                    best_arc = e;                                                                 \
+                    int k = n_top < keep ? n_top++ : n_top - 1;                                   \
+                    for (; k > 0 && top_rc[k - 1] > rc; k--) {                                    \
+                        top_rc[k] = top_rc[k - 1];                                                \
+                        top[k] = top[k - 1];                                                      \
+                    }                                                                             \
+                    top_rc[k] = rc;                                                               \
+                    top[k] = (int32_t)e;                                                          \
+                    best = n_top < keep ? 0 : top_rc[n_top - 1];                                  \
+                    best_arc = (size_t)top[0];                                                    \
                 }                                                                                 \
             }                                                                                     \
             if (e == m)                                                                           \
@@ -384,6 +395,32 @@ static bool pick_listed(netsimplex *ns)
     if (best_arc < 0)
         return false;
     ns->in_arc = best_arc;
+    return true;
+}
+
+/* The most negative of the runners-up still eligible, dropped from the
+   list with the ones no longer eligible; false when none is left. */
+static bool pick_runner(netsimplex *ns)
+{
+    int32_t kept = 0, best_at = -1;
+    ns_pot best = 0;
+    for (int32_t i = 0; i < ns->n_runner; i++) {
+        int32_t a = ns->runner[i];
+        ns_pot rc = (size_t)a < ns->n_arcs ? signed_rc(ns, (size_t)a) : 0;
+        if (rc >= 0)
+            continue;
+        if (rc < best) {
+            best = rc;
+            best_at = kept;
+        }
+        ns->runner[kept++] = a;
+    }
+    ns->n_runner = 0;
+    if (best_at < 0)
+        return false;
+    ns->in_arc = ns->runner[best_at];
+    ns->runner[best_at] = ns->runner[--kept];
+    ns->n_runner = kept;
     return true;
 }
 
@@ -442,6 +479,12 @@ static bool find_entering(netsimplex *ns)
         return false;
     if (ns->n_cand > 0 && pick_listed(ns))
         return true;
+    if (ns->n_runner > 0 && pick_runner(ns))
+        return true;
+    int32_t top[NS_RUNNERS_MAX + 1];
+    int n_top = 0, keep = 1 + (ns->runners < 0               ? 0
+                               : ns->runners > NS_RUNNERS_MAX ? NS_RUNNERS_MAX
+                                                              : ns->runners);
     if (e >= m)
         e = 0;
     size_t start = e;
@@ -459,6 +502,8 @@ static bool find_entering(netsimplex *ns)
         return true;
     ns->in_arc = (int32_t)best_arc;
     ns->next_arc = e;
+    for (int i = 1; i < n_top; i++)
+        ns->runner[ns->n_runner++] = top[i];
     return true;
 }
 

@@ -12,7 +12,8 @@
  * arcs, >= 0 on arcs at their lower bound, <= 0 on arcs at their upper.
  *
  * Pivoting: block search (the arc with the most negative signed reduced
- * cost in each block of about sqrt(arcs), blocks taken in turn; where
+ * cost in each block of about sqrt(arcs), blocks taken in turn, with
+ * the caller's choice of runners-up taken next; where
  * eligible arcs are sparse, one pass lists them all and the next pivots
  * take the best of the list until none of it is left eligible; eager:
  * sparse sooner), the tree
@@ -34,6 +35,7 @@
 #include <stdint.h>
 
 #define NS_NEG_INF (-(INT32_MAX / 2))
+#define NS_RUNNERS_MAX 8
 
 typedef __int128 ns_pot;
 
@@ -70,6 +72,13 @@ typedef struct netsimplex {
        pivots in 59 s became 421,000 in 25 s; a cold solve listing as
        eagerly takes several times as long) */
     bool eager;
+    /* the caller's, 0 .. NS_RUNNERS_MAX: a block search also keeps that many
+       runners-up (the block's next most negative arcs), which the next pivots
+       take, the best still eligible first, before searching again (set for
+       learners of one pair each; see flow.c) */
+    int32_t runners;
+    int32_t runner[NS_RUNNERS_MAX];
+    int32_t n_runner;
     /* pivot scratch */
     int32_t in_arc, join, u_in, v_in, u_out;
     int64_t delta;
