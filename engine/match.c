@@ -672,13 +672,15 @@ static int track_prove(match_track *mt, mm_diag *diag)
  * Both tracks, mentoring first: shadowing leaves out each learner's mentor.
  * The work is a graph of tasks, run on two threads when there are two:
  *
- *   mentoring's optimum ---> its reasons and slot values, then its proof (GLPK)
+ *   mentoring's optimum ---> its reasons and slot values, then its proof (GLPK) *
  *          |
  *          +-----------+---> then->mentoring (mentoring's pairs)  --+
  *                      |                                            +--> then->both
  *   shadowing ahead ---+---> shadowing's optimum (warm from ahead) -+
  *   (no fairness)                  |
- *                                  +---> its proof; its reasons and slot values
+ *                                  +---> its proof *; its reasons and slot values
+ *
+ *   * a heavy track's proof runs after the graph instead (see below)
  *
  * Without fairness constraints shadowing is solved ahead, before the
  * mentors are known (solve_ahead), and each optimum is the network's, its
