@@ -801,4 +801,5 @@ void ns_restore(netsimplex *ns, const ns_snapshot *snap)
         memcpy(ns->pi, snap->pi, n * sizeof *snap->pi);
     ns->next_arc = 0;
     ns->n_cand = 0;
+    ns->n_runner = 0;
 }
