@@ -372,55 +372,52 @@ static ns_pot signed_rc(const netsimplex *ns, size_t a)
 }
 
 /*
- * The most negative of the listed arcs still eligible, which stay listed
- * (the others are dropped); false when none is left.
+ * Drops the arcs of list[0 .. *n) no longer eligible, keeping the others in
+ * their order, and returns the index of the most negative one left (the
+ * first of equals), or -1 when none is left.
  */
-static bool pick_listed(netsimplex *ns)
+static int64_t best_eligible(const netsimplex *ns, int32_t *list, size_t *n)
 {
-    size_t kept = 0, m = ns->n_arcs;
-    int32_t best_arc = -1;
+    size_t kept = 0;
+    int64_t best_at = -1;
     ns_pot best = 0;
-    for (size_t i = 0; i < ns->n_cand; i++) {
-        int32_t a = ns->cand[i];
-        ns_pot rc = (size_t)a < m ? signed_rc(ns, (size_t)a) : 0;
-        if (rc >= 0)
-            continue;
-        ns->cand[kept++] = a;
-        if (rc < best) {
-            best = rc;
-            best_arc = a;
-        }
-    }
-    ns->n_cand = kept;
-    if (best_arc < 0)
-        return false;
-    ns->in_arc = best_arc;
-    return true;
-}
-
-/* The most negative of the runners-up still eligible, dropped from the
-   list with the ones no longer eligible; false when none is left. */
-static bool pick_runner(netsimplex *ns)
-{
-    int32_t kept = 0, best_at = -1;
-    ns_pot best = 0;
-    for (int32_t i = 0; i < ns->n_runner; i++) {
-        int32_t a = ns->runner[i];
+    for (size_t i = 0; i < *n; i++) {
+        int32_t a = list[i];
         ns_pot rc = (size_t)a < ns->n_arcs ? signed_rc(ns, (size_t)a) : 0;
         if (rc >= 0)
             continue;
         if (rc < best) {
             best = rc;
-            best_at = kept;
+            best_at = (int64_t)kept;
         }
-        ns->runner[kept++] = a;
+        list[kept++] = a;
     }
-    ns->n_runner = 0;
-    if (best_at < 0)
+    *n = kept;
+    return best_at;
+}
+
+/* The sparse search's list: its best arc enters and stays listed (it drops
+   out once no longer eligible); false when none is left. */
+static bool pick_listed(netsimplex *ns)
+{
+    int64_t i = best_eligible(ns, ns->cand, &ns->n_cand);
+    if (i < 0)
         return false;
-    ns->in_arc = ns->runner[best_at];
-    ns->runner[best_at] = ns->runner[--kept];
-    ns->n_runner = kept;
+    ns->in_arc = ns->cand[i];
+    return true;
+}
+
+/* The runners-up: the best still eligible enters and leaves the list;
+   false when none is left. */
+static bool pick_runner(netsimplex *ns)
+{
+    size_t n = (size_t)ns->n_runner;
+    int64_t i = best_eligible(ns, ns->runner, &n);
+    ns->n_runner = (int32_t)n;
+    if (i < 0)
+        return false;
+    ns->in_arc = ns->runner[i];
+    ns->runner[i] = ns->runner[--ns->n_runner];
     return true;
 }
 

@@ -12,11 +12,10 @@
  * arcs, >= 0 on arcs at their lower bound, <= 0 on arcs at their upper.
  *
  * Pivoting: block search (the arc with the most negative signed reduced
- * cost in each block of about sqrt(arcs), blocks taken in turn, with
- * the caller's choice of runners-up taken next; where
- * eligible arcs are sparse, one pass lists them all and the next pivots
- * take the best of the list until none of it is left eligible; eager:
- * sparse sooner), the tree
+ * cost in each block of about sqrt(arcs), blocks taken in turn, with the
+ * caller's choice of runners-up taken next; where eligible arcs are
+ * sparse, one pass lists them all and the next pivots take the best of the
+ * list until none of it is left eligible; eager: sparse sooner), the tree
  * kept as parent, thread and subtree size, the cycle's leaving arc chosen
  * as the last blocking arc met from the entering arc's side, as in the
  * strongly feasible rule. Costs are 64-bit. Potentials are 64-bit while
