@@ -47,8 +47,10 @@ typedef struct flow_net {
     int32_t *yarc, *zarc;     /* per employee: its y and z arcs, -1 = none */
     int32_t *sarc;            /* per employee: its s arc, -1 = none */
     int32_t *xarc;            /* per problem arc: its x arc, -1 = none (learner without capacity) */
-    uint32_t *arc_of;         /* per x arc: the problem arc */
-    size_t n_x;               /* x arcs are ns arcs 0 .. n_x - 1 */
+    uint32_t *arc_of;         /* per x arc: the problem arc, or n_arcs + j: priced pair j */
+    size_t n_x;               /* x arcs are ns arcs 0 .. n_x - 1 (priced ones follow) */
+    size_t n_grouped;         /* priced pairs 0 .. n_grouped - 1 are among the x arcs */
+    bool fixed_arcs;          /* arcs keep their places (a snapshot names them) */
     int32_t *zcap;            /* per employee: K - 1 */
     bool sessions;            /* some learner can take two pairs */
     bool warm;                /* started from p->warm (else cold) */
@@ -99,7 +101,9 @@ size_t flow_uncertified(const flow_net *f, int32_t *out);
  * bounds do not clear have every left-out pair priced with the optimum's
  * potentials; those with a negative reduced cost join the network, which
  * pivots on from its optimum (or from the cold start, when a round adds a
- * quarter as many pairs as the network has), until a round adds none.
+ * quarter as many pairs as the network has: then every learner's pairs,
+ * priced or not, are put together first, unless f->fixed_arcs), until a
+ * round adds none.
  * Then f->priced holds the pairs added (f->n_priced), and the optimum is
  * over all eligible pairs. MM_OK, MM_ENOMEM, MM_EINTERNAL, or the callback's code.
  */

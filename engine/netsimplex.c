@@ -102,6 +102,36 @@ int ns_reserve(netsimplex *ns, size_t cap_arcs)
     return MM_OK;
 }
 
+/* Puts every arc array in the order given, one array at a time through tmp. */
+static void permute_arrays(netsimplex *ns, const int32_t *order, int64_t *tmp)
+{
+    size_t m = ns->n_arcs;
+    int32_t *narrow[] = {ns->src, ns->dst, ns->lo, ns->hi, ns->flow};
+    int32_t *t32 = (int32_t *)tmp;
+    for (size_t i = 0; i < sizeof narrow / sizeof *narrow; i++) {
+        for (size_t k = 0; k < m; k++)
+            t32[k] = narrow[i][order[k]];
+        memcpy(narrow[i], t32, m * sizeof *t32);
+    }
+    for (size_t k = 0; k < m; k++)
+        tmp[k] = ns->cost[order[k]];
+    memcpy(ns->cost, tmp, m * sizeof *tmp);
+    int8_t *t8 = (int8_t *)tmp;
+    for (size_t k = 0; k < m; k++)
+        t8[k] = ns->state[order[k]];
+    memcpy(ns->state, t8, m);
+}
+
+int ns_permute(netsimplex *ns, const int32_t *order)
+{
+    int64_t *tmp = xmalloc(ns->n_arcs, sizeof *tmp);
+    if (!tmp)
+        return MM_ENOMEM;
+    permute_arrays(ns, order, tmp);
+    free(tmp);
+    return MM_OK;
+}
+
 /* Narrow potentials while 3 root_reach + 2 reach_sum stays below this: a
    tree path costs at most 2 root_reach + reach_sum, a reduced cost one arc
    more, and the sums on the way stay within int64_t. */

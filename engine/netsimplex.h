@@ -96,6 +96,11 @@ int ns_reserve(netsimplex *ns, size_t cap_arcs);
    the potentials). MM_OK or MM_ENOMEM. */
 int ns_add_arc(netsimplex *ns, int32_t src, int32_t dst, int32_t lo, int32_t hi, int64_t cost);
 
+/* Reorders the arcs: arc k becomes the old arc order[k] (order a
+   permutation of 0 .. n_arcs - 1), flows and bounds with it. The tree is
+   gone: fill pred[] and ns_start again. MM_OK or MM_ENOMEM (ns unchanged). */
+int ns_permute(netsimplex *ns, const int32_t *order);
+
 /*
  * Builds the tree from pred[] (every node but the root names an arc that
  * touches it; together they must form a spanning tree), the potentials,

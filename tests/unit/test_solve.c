@@ -591,11 +591,47 @@ static void test_pruned(void **state)
 }
 
 /*
+ * After a cold restart the x arcs are every pair the restart saw, priced or
+ * not, in learner order and then partner order, and each one's names (the
+ * problem arc's xarc, the priced pair's priced_arc, arc_of) lead to it.
+ */
+static void check_regrouped(const flow_net *f)
+{
+    const netsimplex *ns = &f->ns;
+    const solve_problem *p = f->p;
+    assert_true(f->n_grouped > 0 && f->n_grouped <= f->n_priced);
+    for (size_t k = 0; k < f->n_x; k++) {
+        if (k > 0)
+            assert_true(ns->dst[k - 1] < ns->dst[k] ||
+                        (ns->dst[k - 1] == ns->dst[k] && ns->src[k - 1] < ns->src[k]));
+        size_t a = f->arc_of[k];
+        const candidate *c = a < p->n_arcs ? &p->arcs[a] : &f->priced[a - p->n_arcs];
+        assert_int_equal(ns->src[k], f->pnode[c->partner]);
+        assert_int_equal(ns->dst[k], f->lnode[c->learner]);
+        if (a < p->n_arcs)
+            assert_int_equal(f->xarc[a], (int32_t)k);
+        else
+            assert_int_equal(f->priced_arc[a - p->n_arcs], (int32_t)k);
+    }
+    for (size_t j = 0; j < f->n_grouped; j++)
+        assert_true((size_t)f->priced_arc[j] < f->n_x);
+    for (size_t e = 0; e < p->n_emps; e++) {
+        if (f->yarc[e] >= 0)
+            assert_true(ns->src[f->yarc[e]] == f->lnode[e] && ns->dst[f->yarc[e]] == 0);
+        if (f->zarc[e] >= 0)
+            assert_true(ns->src[f->zarc[e]] == f->lnode[e] && ns->dst[f->zarc[e]] == 0);
+        if (f->sarc[e] >= 0)
+            assert_true(ns->src[f->sarc[e]] == 0 && ns->dst[f->sarc[e]] == f->pnode[e]);
+    }
+}
+
+/*
  * The network's pricing directly (flow_price): each learner keeps its 1, 2
  * or 3 best pairs (pins too), the rest are priced in from the optimum's
  * potentials. A round that adds a quarter as many pairs as the network
- * holds starts again cold; either way the optimum must be the brute-force
- * optimum over every pair, and both kinds of round must occur.
+ * holds starts again cold, its pairs regrouped by learner; either way the
+ * optimum must be the brute-force optimum over every pair, flow_warm must
+ * name every chosen pair, and both kinds of round must occur.
  */
 static void test_pricing_restarts(void **state)
 {
@@ -659,6 +695,12 @@ static void test_pricing_restarts(void **state)
             fail_msg("instance %d: priced (%lld, %lld, %lld), brute force (%lld, %lld, %lld)", it,
                      (long long)l, (long long)x, (long long)sc, (long long)bl, (long long)bs,
                      (long long)bsc);
+        if (f.restarts > 0)
+            check_regrouped(&f);
+        solve_warm *w = NULL;
+        assert_int_equal(flow_warm(&f, &w), MM_OK);
+        assert_int_equal((int64_t)w->n_chosen, x);
+        solve_warm_free(w);
         restarted += f.restarts > 0;
         warm_only += f.restarts == 0 && f.n_priced > 0;
         flow_free(&f);
