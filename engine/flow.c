@@ -602,7 +602,10 @@ static int cmp_pair_arc(const void *a, const void *b)
  * new order took 10.1M pivots, against 9.9M from the cold start, first
  * solve included). The x arcs become every pair arc (arc_of names priced
  * pair j as p->n_arcs + j), and pred[] follows its arcs: ns_start rebuilds
- * the same tree, or start_cold sets another.
+ * the same tree, or start_cold sets another. (Nor does a shallow tree from
+ * the old optimum's pairs help: each learner hung from its partner, each
+ * partner from G, the whole pricing took 10.1M pivots in 195 s, against
+ * 9.9M in 168 s cold, run side by side.)
  */
 static int regroup(flow_net *f)
 {

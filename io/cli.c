@@ -6,6 +6,9 @@
  */
 #include <errno.h>
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -197,6 +200,13 @@ int main(int argc, char **argv)
     /* over a file size limit (ulimit -f) a write fails with EFBIG and is
        reported (exit 74) instead of killing the process midway */
     signal(SIGXFSZ, SIG_IGN);
+#ifdef __GLIBC__
+    /* one malloc arena for every thread: what one track's thread frees, the
+       other's allocations reuse, instead of each thread's arena keeping its
+       own (a million employees' match peaked at 6.4-6.6 GiB over 3 runs,
+       against 6.7-7.9 GiB over 4 without; scoring took as long, 20 s) */
+    mallopt(M_ARENA_MAX, 1);
+#endif
     int status = parse_args(argc, argv, &o);
     if (status)
         return status;
