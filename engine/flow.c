@@ -74,7 +74,7 @@ static void start_cold(flow_net *f)
     netsimplex *ns = &f->ns;
     for (size_t k = 0; k < f->n_x; k++)
         ns->flow[k] = ns->lo[k];
-    for (size_t i = 0; i < f->n_priced; i++)
+    for (size_t i = f->n_grouped; i < f->n_priced; i++) /* the rest are x arcs */
         ns->flow[f->priced_arc[i]] = ns->lo[f->priced_arc[i]];
     for (size_t e = 0; e < p->n_emps; e++) {
         int32_t u = f->lnode[e], pins = f->lpins[e];
@@ -581,6 +581,12 @@ static int price_moved(flow_net *f, const size_t *by_first, const size_t *by_par
     return rc;
 }
 
+/* The pair arcs in the network: x arcs and priced ones after them. */
+static size_t pair_arcs(const flow_net *f)
+{
+    return f->n_x + f->n_priced - f->n_grouped;
+}
+
 /* A learner's pair arc and its partner, for sorting. */
 typedef struct {
     int32_t partner, arc;
@@ -611,7 +617,7 @@ static int regroup(flow_net *f)
 {
     const solve_problem *p = f->p;
     netsimplex *ns = &f->ns;
-    size_t m = ns->n_arcs, n_pairs = f->n_x + f->n_priced - f->n_grouped;
+    size_t m = ns->n_arcs, n_pairs = pair_arcs(f);
     if ((uint64_t)p->n_arcs + f->n_priced > UINT32_MAX || m > INT32_MAX)
         return MM_OK; /* arc_of could not name them: keep the order */
     int32_t *order = malloc(m * sizeof *order), *pos = malloc(m * sizeof *pos);
@@ -697,7 +703,7 @@ int flow_price(flow_net *f)
     }
     for (;;) {
         size_t added = 0, n_open = flow_uncertified(f, open);
-        size_t before = f->n_x + f->n_priced - f->n_grouped;
+        size_t before = pair_arcs(f);
         rc = price_pass(f, open, n_open, fresh, &added);
         if (rc != MM_OK || added == 0)
             break;

@@ -102,12 +102,13 @@ int ns_reserve(netsimplex *ns, size_t cap_arcs)
     return MM_OK;
 }
 
-/* Puts every arc array in the order given, one array at a time through tmp. */
-static void permute_arrays(netsimplex *ns, const int32_t *order, int64_t *tmp)
+int ns_permute(netsimplex *ns, const int32_t *order)
 {
     size_t m = ns->n_arcs;
-    int32_t *narrow[] = {ns->src, ns->dst, ns->lo, ns->hi, ns->flow};
-    int32_t *t32 = (int32_t *)tmp;
+    int64_t *tmp = xmalloc(m, sizeof *tmp); /* one array at a time goes through it */
+    if (!tmp)
+        return MM_ENOMEM;
+    int32_t *narrow[] = {ns->src, ns->dst, ns->lo, ns->hi, ns->flow}, *t32 = (int32_t *)tmp;
     for (size_t i = 0; i < sizeof narrow / sizeof *narrow; i++) {
         for (size_t k = 0; k < m; k++)
             t32[k] = narrow[i][order[k]];
@@ -120,14 +121,6 @@ static void permute_arrays(netsimplex *ns, const int32_t *order, int64_t *tmp)
     for (size_t k = 0; k < m; k++)
         t8[k] = ns->state[order[k]];
     memcpy(ns->state, t8, m);
-}
-
-int ns_permute(netsimplex *ns, const int32_t *order)
-{
-    int64_t *tmp = xmalloc(ns->n_arcs, sizeof *tmp);
-    if (!tmp)
-        return MM_ENOMEM;
-    permute_arrays(ns, order, tmp);
     free(tmp);
     return MM_OK;
 }
