@@ -10,7 +10,7 @@ CC      ?= cc
 CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT     ?= -O2 -g
-PKGS    := sqlite3 libcjson libical nettle
+PKGS    := sqlite3 libcjson libical nettle libzstd
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -fopenmp -Iinclude -Iengine -Iio \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lglpk -lcsv -lm

@@ -13,6 +13,7 @@ checks="
 /usr/include/csv.h libcsv-dev
 /usr/include/cmocka.h libcmocka-dev
 /usr/include/nettle/sha2.h nettle-dev
+/usr/include/zstd.h libzstd-dev
 /usr/share/zoneinfo/Europe/Berlin tzdata
 /usr/bin/pkg-config pkg-config
 /usr/bin/python3 python3

@@ -10,26 +10,40 @@
 
 #include <assert.h>
 #include <nettle/sha2.h>
+#include <omp.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 
 #include "config.h"
 #include "fileio.h"
 #include "model.h"
 
-/* 1: the first; 2: output files in chunks (run_outputs, run_output_chunks) */
-#define SCHEMA_VERSION 2
+/* 1: the first; 2: output files in chunks (run_outputs, run_output_chunks);
+   3: chunks compressed (run_outputs.compression) */
+#define SCHEMA_VERSION 3
 
 /* The largest piece of an output file stored in one row: files of any size
    (past SQLite's largest blob, 1 GB by default) are stored in pieces. */
 #define STORE_CHUNK ((size_t)1 << 20)
 
+/* Since schema 3 each piece is one zstd frame (level STORE_LEVEL, with its
+   content size and checksum) of at most STORE_CHUNK bytes of the file. The
+   report's text shrinks about tenfold, and so does what the store, its WAL
+   and the checkpoint copy. STORE_BATCH pieces are compressed side by side. */
+#define STORE_LEVEL 1
+#define STORE_BATCH 8
+
 struct store {
     sqlite3 *db;
     char *path;
 };
+
+/* run_outputs.compression, also added to a store of schema 2 */
+#define COMPRESSION_COLUMN                                                                     \
+    "  compression TEXT NOT NULL DEFAULT 'none' CHECK (compression IN ('none', 'zstd'))"
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS meta("
@@ -105,10 +119,12 @@ static const char schema_sql[] =
     "  name TEXT NOT NULL, content BLOB NOT NULL,"
     "  PRIMARY KEY (run_id, name)) STRICT, WITHOUT ROWID;"
     /* since schema 2: a run's output files, each the concatenation of its
-       `chunks` rows of run_output_chunks, seq 0, 1, ... */
+       `chunks` rows of run_output_chunks, seq 0, 1, ..., each row as it is
+       (compression 'none', before schema 3) or a zstd frame ('zstd') */
     "CREATE TABLE IF NOT EXISTS run_outputs("
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
     "  name TEXT NOT NULL, chunks INTEGER NOT NULL CHECK (chunks >= 0),"
+    COMPRESSION_COLUMN ","
     "  PRIMARY KEY (run_id, name)) STRICT, WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS run_output_chunks("
     "  run_id INTEGER NOT NULL, name TEXT NOT NULL,"
@@ -255,9 +271,11 @@ int store_open(const char *path, int must_exist, store **out, mm_diag *diag)
     }
     if (version < SCHEMA_VERSION) {
         /* from 1: the tables of schema 2 come with the rest (which exists);
-           the files of earlier runs stay where they are */
-        char sql[sizeof schema_sql + 128];
-        snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; %s PRAGMA user_version = %d; COMMIT;",
+           from 2: run_outputs gains its compression ('none' for the runs
+           there). The files of earlier runs stay where they are. */
+        char sql[sizeof schema_sql + 256];
+        snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; %s %s PRAGMA user_version = %d; COMMIT;",
+                 version == 2 ? "ALTER TABLE run_outputs ADD COLUMN" COMPRESSION_COLUMN ";" : "",
                  schema_sql, SCHEMA_VERSION);
         if ((rc = exec(s, sql, diag)) != MM_OK) {
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -789,24 +807,92 @@ fail:
 
 /* ---- runs ---------------------------------------------------------------- */
 
-/* The sink that stores a run's files: each write in chunks of at most
-   STORE_CHUNK bytes, the file's row at its close; a file abandoned (closed
-   with ok false) has its chunks deleted (no row of run_outputs would own
-   them, and the deferred foreign key would fail the COMMIT). */
+/* The sink that stores a run's files: each file in pieces of STORE_CHUNK
+   bytes (the last one shorter), gathered STORE_BATCH at a time, compressed
+   side by side and stored in order; the file's row at its close. A file
+   abandoned (closed with ok false) has its chunks deleted (no row of
+   run_outputs would own them, and the deferred foreign key would fail the
+   COMMIT). */
 typedef struct file_store {
     file_sink sink;
     store *s;
     mm_diag *diag;
     int64_t run_id;
+    int threads;
     sqlite3_stmt *chunk, *file, *drop;
     char *name;
     int64_t seq;
+    char *raw;    /* the file's next STORE_BATCH * STORE_CHUNK bytes */
+    size_t raw_len;
+    ZSTD_CCtx *cctx[STORE_BATCH];
+    char *packed[STORE_BATCH]; /* each ZSTD_compressBound(STORE_CHUNK) bytes */
+    size_t packed_len[STORE_BATCH];
 } file_store;
+
+/* The compressors and buffers of f; MM_OK or MM_ENOMEM. */
+static int fs_init(file_store *f)
+{
+    if (!(f->raw = malloc(STORE_BATCH * STORE_CHUNK)))
+        return MM_ENOMEM;
+    for (int k = 0; k < STORE_BATCH; k++) {
+        f->cctx[k] = ZSTD_createCCtx();
+        f->packed[k] = malloc(ZSTD_compressBound(STORE_CHUNK));
+        if (!f->cctx[k] || !f->packed[k] ||
+            ZSTD_isError(ZSTD_CCtx_setParameter(f->cctx[k], ZSTD_c_compressionLevel,
+                                                STORE_LEVEL)) ||
+            ZSTD_isError(ZSTD_CCtx_setParameter(f->cctx[k], ZSTD_c_checksumFlag, 1)))
+            return MM_ENOMEM;
+    }
+    return MM_OK;
+}
+
+static void fs_free(file_store *f)
+{
+    free(f->raw);
+    for (int k = 0; k < STORE_BATCH; k++) {
+        ZSTD_freeCCtx(f->cctx[k]);
+        free(f->packed[k]);
+    }
+}
+
+/* Compresses the pieces gathered (on f->threads threads: plain buffers
+   only) and stores them in order. */
+static int fs_flush(file_store *f)
+{
+    size_t n = (f->raw_len + STORE_CHUNK - 1) / STORE_CHUNK;
+    int failed = 0;
+    int nt = f->threads > 0 ? f->threads : omp_get_max_threads();
+    if (nt > (int)n)
+        nt = n ? (int)n : 1;
+#pragma omp parallel for num_threads(nt) schedule(static, 1) reduction(|| : failed)
+    for (long k = 0; k < (long)n; k++) {
+        size_t at = (size_t)k * STORE_CHUNK;
+        size_t len = f->raw_len - at < STORE_CHUNK ? f->raw_len - at : STORE_CHUNK;
+        size_t r = ZSTD_compress2(f->cctx[k], f->packed[k], ZSTD_compressBound(STORE_CHUNK),
+                                  f->raw + at, len);
+        f->packed_len[k] = ZSTD_isError(r) ? 0 : r;
+        failed = failed || ZSTD_isError(r);
+    }
+    f->raw_len = 0;
+    /* with room for the bound, compressing fails only for want of memory */
+    if (failed)
+        return MM_ENOMEM;
+    int rc = MM_OK;
+    for (size_t k = 0; k < n && rc == MM_OK; k++) {
+        sqlite3_bind_int64(f->chunk, 1, f->run_id);
+        bind_text(f->chunk, 2, f->name);
+        sqlite3_bind_int64(f->chunk, 3, f->seq++);
+        sqlite3_bind_blob64(f->chunk, 4, f->packed[k], f->packed_len[k], SQLITE_STATIC);
+        rc = step_reset(f->s, f->chunk, f->diag);
+    }
+    return rc;
+}
 
 static int fs_open(void *ctx, const char *name)
 {
     file_store *f = ctx;
     f->seq = 0;
+    f->raw_len = 0;
     return (f->name = strdup(name)) ? MM_OK : MM_ENOMEM;
 }
 
@@ -814,13 +900,16 @@ static int fs_write(void *ctx, const char *data, size_t len)
 {
     file_store *f = ctx;
     int rc = MM_OK;
-    for (size_t at = 0; at < len && rc == MM_OK; at += STORE_CHUNK) {
-        size_t n = len - at < STORE_CHUNK ? len - at : STORE_CHUNK;
-        sqlite3_bind_int64(f->chunk, 1, f->run_id);
-        bind_text(f->chunk, 2, f->name);
-        sqlite3_bind_int64(f->chunk, 3, f->seq++);
-        sqlite3_bind_blob64(f->chunk, 4, data + at, n, SQLITE_STATIC);
-        rc = step_reset(f->s, f->chunk, f->diag);
+    while (len && rc == MM_OK) {
+        size_t n = STORE_BATCH * STORE_CHUNK - f->raw_len;
+        if (n > len)
+            n = len;
+        memcpy(f->raw + f->raw_len, data, n);
+        f->raw_len += n;
+        data += n;
+        len -= n;
+        if (f->raw_len == STORE_BATCH * STORE_CHUNK)
+            rc = fs_flush(f);
     }
     return rc;
 }
@@ -829,7 +918,10 @@ static int fs_close(void *ctx, int ok)
 {
     file_store *f = ctx;
     int rc = MM_OK;
-    if (ok) {
+    if (ok && f->raw_len)
+        rc = fs_flush(f);
+    f->raw_len = 0;
+    if (ok && rc == MM_OK) {
         sqlite3_bind_int64(f->file, 1, f->run_id);
         bind_text(f->file, 2, f->name);
         sqlite3_bind_int64(f->file, 3, f->seq);
@@ -837,7 +929,9 @@ static int fs_close(void *ctx, int ok)
     } else if (f->seq) {
         sqlite3_bind_int64(f->drop, 1, f->run_id);
         bind_text(f->drop, 2, f->name);
-        rc = step_reset(f->s, f->drop, f->diag);
+        int d = step_reset(f->s, f->drop, f->diag);
+        if (rc == MM_OK)
+            rc = d;
     }
     free(f->name);
     f->name = NULL;
@@ -849,9 +943,22 @@ int store_save_run(store *s, const store_run *run, store_files_fn write_files, v
 {
     int rc = MM_OK;
     sqlite3_stmt *st = NULL;
-    file_store fs = {{fs_open, fs_write, fs_close, &fs}, s, diag, 0, NULL, NULL, NULL, NULL, 0};
-    if ((rc = exec(s, "BEGIN IMMEDIATE", diag)) != MM_OK)
+    file_store fs;
+    memset(&fs, 0, sizeof fs);
+    fs.sink = (file_sink){fs_open, fs_write, fs_close, &fs};
+    fs.s = s;
+    fs.diag = diag;
+    fs.threads = run->threads;
+    if ((rc = fs_init(&fs)) != MM_OK) {
+        fs_free(&fs);
+        *run_id = 0;
         return rc;
+    }
+    if ((rc = exec(s, "BEGIN IMMEDIATE", diag)) != MM_OK) {
+        fs_free(&fs);
+        *run_id = 0;
+        return rc;
+    }
     int64_t id = 1;
     if ((rc = prep(s, "SELECT coalesce(max(id), 0) + 1 FROM runs", &st, diag)) != MM_OK)
         goto done;
@@ -880,8 +987,8 @@ int store_save_run(store *s, const store_run *run, store_files_fn write_files, v
     fs.run_id = id;
     if ((rc = prep(s, "INSERT INTO run_output_chunks(run_id, name, seq, content)"
                       " VALUES (?1, ?2, ?3, ?4)", &fs.chunk, diag)) != MM_OK ||
-        (rc = prep(s, "INSERT INTO run_outputs(run_id, name, chunks) VALUES (?1, ?2, ?3)",
-                   &fs.file, diag)) != MM_OK ||
+        (rc = prep(s, "INSERT INTO run_outputs(run_id, name, chunks, compression)"
+                      " VALUES (?1, ?2, ?3, 'zstd')", &fs.file, diag)) != MM_OK ||
         (rc = prep(s, "DELETE FROM run_output_chunks WHERE run_id = ?1 AND name = ?2",
                    &fs.drop, diag)) != MM_OK ||
         (rc = write_files(ctx, id, &fs.sink)) != MM_OK)
@@ -924,6 +1031,7 @@ done:
     sqlite3_finalize(fs.file);
     sqlite3_finalize(fs.drop);
     free(fs.name);
+    fs_free(&fs);
     if (rc != MM_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     *run_id = rc == MM_OK ? id : 0;
@@ -931,16 +1039,25 @@ done:
 }
 
 /* Writes one stored file into sink: its row of run_outputs just read by st
-   (name, chunks), its content from run_output_chunks. */
+   (name, chunks, compression), its content from run_output_chunks. A piece
+   that is not one whole zstd frame of at most STORE_CHUNK bytes, or whose
+   checksum fails, is an error naming the file. */
 static int read_chunks(store *s, int64_t run_id, sqlite3_stmt *st, const file_sink *sink,
                        mm_diag *diag)
 {
     const char *name = col_text(st, 0);
     int64_t chunks = sqlite3_column_int64(st, 1);
+    int zstd = strcmp(col_text(st, 2), "zstd") == 0;
     sqlite3_stmt *ch = NULL;
+    ZSTD_DCtx *dctx = NULL;
+    char *plain = NULL;
     int rc = sink->open(sink->ctx, name);
     if (rc != MM_OK)
         return rc;
+    if (zstd && (!(dctx = ZSTD_createDCtx()) || !(plain = malloc(STORE_CHUNK)))) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
     if ((rc = prep(s, "SELECT seq, content FROM run_output_chunks"
                       " WHERE run_id = ?1 AND name = ?2 ORDER BY seq", &ch, diag)) != MM_OK)
         goto done;
@@ -951,9 +1068,24 @@ static int read_chunks(store *s, int64_t run_id, sqlite3_stmt *st, const file_si
     while (rc == MM_OK && (r = step_row(ch)) == SQLITE_ROW) {
         if (sqlite3_column_int64(ch, 0) != seq++)
             break;
+        const void *data = sqlite3_column_blob(ch, 1);
         size_t len = (size_t)sqlite3_column_bytes(ch, 1);
+        if (zstd) {
+            unsigned long long size = ZSTD_getFrameContentSize(data, len);
+            size_t got = size <= STORE_CHUNK ? ZSTD_decompressDCtx(dctx, plain, STORE_CHUNK,
+                                                                   data, len)
+                                             : 0;
+            if (size > STORE_CHUNK || ZSTD_isError(got) || got != size) {
+                rc = mm_diag_error(diag, MM_ESTORE, s->path, 0, 0,
+                                   "run %lld: the stored %s is damaged (piece %lld)",
+                                   (long long)run_id, name, (long long)seq - 1);
+                break;
+            }
+            data = plain;
+            len = got;
+        }
         if (len)
-            rc = sink->write(sink->ctx, sqlite3_column_blob(ch, 1), len);
+            rc = sink->write(sink->ctx, data, len);
     }
     if (rc == MM_OK && r != SQLITE_ROW && r != SQLITE_DONE)
         rc = db_error(s, diag, "read run files");
@@ -962,6 +1094,8 @@ static int read_chunks(store *s, int64_t run_id, sqlite3_stmt *st, const file_si
                            "run %lld: the stored %s is incomplete", (long long)run_id, name);
 done:
     sqlite3_finalize(ch);
+    ZSTD_freeDCtx(dctx);
+    free(plain);
     int c = sink->close(sink->ctx, rc == MM_OK);
     return rc != MM_OK ? rc : c;
 }
@@ -1019,7 +1153,8 @@ int store_run_files(store *s, int64_t run_id, const char *only, int64_t *found_i
         if ((rc = prep(s,
                        legacy ? "SELECT name, content FROM run_files WHERE run_id = ?1"
                                 " AND (?2 IS NULL OR name = ?2) ORDER BY name"
-                              : "SELECT name, chunks FROM run_outputs WHERE run_id = ?1"
+                              : "SELECT name, chunks, compression FROM run_outputs"
+                                " WHERE run_id = ?1"
                                 " AND (?2 IS NULL OR name = ?2) ORDER BY name",
                        &st, diag)) != MM_OK)
             break;

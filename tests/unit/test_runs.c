@@ -627,8 +627,13 @@ static void test_chunked_files(void **state)
     int64_t id = 0, found = 0;
     assert_int_equal(store_save_run(f->s, &run, big_files, big, &id, f->diag), MM_OK);
 
-    /* no row holds more than a chunk: a file past SQLite's largest blob stores too */
+    /* no row holds more than a chunk: a file past SQLite's largest blob stores too;
+       the text is stored compressed, in a fraction of its size */
     assert_true(count(f->db, "SELECT max(length(content)) FROM run_output_chunks") <= 1048576);
+    assert_true(count(f->db, "SELECT sum(length(content)) FROM run_output_chunks") <
+                (int64_t)BIG_LEN / 20);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM run_outputs WHERE compression = 'zstd'"),
+                     2);
     assert_int_equal(
         count(f->db, "SELECT chunks FROM run_outputs WHERE name = 'big.json'"),
         count(f->db, "SELECT count(*) FROM run_output_chunks WHERE name = 'big.json'"));
@@ -721,11 +726,12 @@ static void test_chunks_tampered(void **state)
     char sql[256];
     file_set files = {0};
 
-    /* the last chunk gone */
+    /* the last chunk gone (kept aside) */
     assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
     snprintf(sql, sizeof sql,
-             "DELETE FROM run_output_chunks WHERE name = 'big.json' AND seq = %lld",
-             (long long)chunks - 1);
+             "CREATE TABLE aside AS SELECT * FROM run_output_chunks WHERE name = 'big.json'"
+             " AND seq = %lld; DELETE FROM run_output_chunks WHERE name = 'big.json' AND seq = %lld",
+             (long long)chunks - 1, (long long)chunks - 1);
     assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(h);
     assert_int_equal(run_files(f, id, "big.json", &found, &files), MM_ESTORE);
@@ -735,11 +741,12 @@ static void test_chunks_tampered(void **state)
 
     /* back, and one more after it */
     assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
-    snprintf(sql, sizeof sql,
-             "INSERT INTO run_output_chunks(run_id, name, seq, content) VALUES"
-             " (1, 'big.json', %lld, X'62'), (1, 'big.json', %lld, X'62')",
-             (long long)chunks - 1, (long long)chunks);
-    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h,
+                                  "INSERT INTO run_output_chunks(run_id, name, seq, content)"
+                                  " SELECT run_id, name, seq, content FROM aside UNION ALL"
+                                  " SELECT run_id, name, seq + 1, content FROM aside",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
     sqlite3_close(h);
     assert_int_equal(run_files(f, id, "big.json", &found, &files), MM_ESTORE);
     assert_true(has(f->diag, "run 1: the stored big.json is incomplete"));
@@ -780,7 +787,7 @@ static void test_schema_1_store(void **state)
     sqlite3_close(h);
     store *s = NULL;
     assert_int_equal(store_open(path, 1, &s, f->diag), MM_OK);
-    assert_int_equal(count(path, "PRAGMA user_version"), 2);
+    assert_int_equal(count(path, "PRAGMA user_version"), 3);
     store *keep = f->s;
     f->s = s;
     file_set files = {0};
@@ -811,6 +818,173 @@ static void test_schema_1_store(void **state)
     assert_int_equal(count(path, "SELECT count(*) FROM run_files"), 2);
 }
 
+
+/* A store of schema 2 (chunks stored as they are) opens as it is: run_outputs
+   gains its compression, 'none' for the runs there, which re-export byte for
+   byte; new runs are stored beside them compressed. */
+static void test_schema_2_store(void **state)
+{
+    fixture *f = *state;
+    char path[160];
+    snprintf(path, sizeof path, "%s/v2.db", f->dir);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(h,
+                     "CREATE TABLE runs(id INTEGER PRIMARY KEY, created_at TEXT NOT NULL,"
+                     " quarter TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('done',"
+                     " 'failed')), inputs_sha256 TEXT NOT NULL, config TEXT NOT NULL,"
+                     " threads INTEGER NOT NULL, published INTEGER NOT NULL DEFAULT 0 CHECK"
+                     " (published IN (0, 1)), summary TEXT NOT NULL) STRICT;"
+                     "CREATE TABLE run_outputs(run_id INTEGER NOT NULL REFERENCES runs(id) ON"
+                     " DELETE CASCADE, name TEXT NOT NULL, chunks INTEGER NOT NULL CHECK"
+                     " (chunks >= 0), PRIMARY KEY (run_id, name)) STRICT, WITHOUT ROWID;"
+                     "CREATE TABLE run_output_chunks(run_id INTEGER NOT NULL, name TEXT NOT"
+                     " NULL, seq INTEGER NOT NULL CHECK (seq >= 0), content BLOB NOT NULL,"
+                     " UNIQUE (run_id, name, seq), FOREIGN KEY (run_id, name) REFERENCES"
+                     " run_outputs(run_id, name) ON DELETE CASCADE DEFERRABLE INITIALLY"
+                     " DEFERRED) STRICT;"
+                     "INSERT INTO runs VALUES (1, '2027-01-01T00:00:00Z', '2027Q1', 'done',"
+                     " '00', '{}', 1, 0, '{}');"
+                     "INSERT INTO run_outputs VALUES (1, 'report.json', 2), (1, 'empty.csv', 0);"
+                     "INSERT INTO run_output_chunks VALUES (1, 'report.json', 0,"
+                     " CAST('{\"old\"' AS BLOB)), (1, 'report.json', 1, CAST(': 2}' AS BLOB));"
+                     "PRAGMA user_version = 2;",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(h);
+    store *s = NULL;
+    assert_int_equal(store_open(path, 1, &s, f->diag), MM_OK);
+    assert_int_equal(count(path, "PRAGMA user_version"), 3);
+    assert_int_equal(count(path, "SELECT count(*) FROM run_outputs WHERE compression = 'none'"), 2);
+    store *keep = f->s;
+    f->s = s;
+    file_set files = {0};
+    int64_t found = 0, id = 0;
+    assert_int_equal(run_files(f, 1, NULL, &found, &files), MM_OK);
+    assert_int_equal(files.n, 2);
+    assert_string_equal(fileset_find(&files, "report.json")->data, "{\"old\": 2}");
+    assert_int_equal(fileset_find(&files, "empty.csv")->len, 0);
+    fileset_free(&files);
+    store_run run = {"2027-03-01T00:00:00Z", "2027Q1", "0000", "{}", 1, NULL, 0, NULL, 0, "{}"};
+    assert_int_equal(store_save_run(s, &run, make_files, NULL, &id, f->diag), MM_OK);
+    assert_int_equal(id, 2);
+    assert_int_equal(
+        count(path, "SELECT count(*) FROM run_outputs WHERE run_id = 2 AND compression = 'zstd'"),
+        2);
+    assert_int_equal(run_files(f, 2, "report.json", &found, &files), MM_OK);
+    assert_string_equal(files.files[0].data, "{\"run\": {\"id\": 2}}");
+    fileset_free(&files);
+    /* the empty file has no chunk at all */
+    assert_int_equal(run_files(f, 2, "empty.csv", &found, &files), MM_OK);
+    assert_int_equal(files.files[0].len, 0);
+    assert_int_equal(count(path, "SELECT count(*) FROM run_output_chunks WHERE run_id = 2"), 1);
+    fileset_free(&files);
+    store_close(s);
+    f->s = keep;
+}
+
+/* Replaces piece seq of run id's big.json in the store at db by what edit
+   makes of it. */
+static void edit_chunk(const char *db, int64_t id, int64_t seq,
+                       void (*edit)(unsigned char *, int *))
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h, "SELECT content FROM run_output_chunks WHERE"
+                                           " name = 'big.json' AND seq = ?1 AND run_id = ?2", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(st, 1, seq);
+    sqlite3_bind_int64(st, 2, id);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int len = sqlite3_column_bytes(st, 0);
+    unsigned char *data = malloc((size_t)len);
+    assert_non_null(data);
+    memcpy(data, sqlite3_column_blob(st, 0), (size_t)len);
+    sqlite3_finalize(st);
+    edit(data, &len);
+    assert_int_equal(sqlite3_prepare_v2(h, "UPDATE run_output_chunks SET content = ?2 WHERE"
+                                           " name = 'big.json' AND seq = ?1 AND run_id = ?3", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(st, 1, seq);
+    sqlite3_bind_int64(st, 3, id);
+    sqlite3_bind_blob(st, 2, data, len, SQLITE_TRANSIENT);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    free(data);
+}
+
+static void flip_middle(unsigned char *data, int *len)
+{
+    data[*len / 2] ^= 0x10;
+}
+
+static void cut_half(unsigned char *data, int *len)
+{
+    (void)data;
+    *len /= 2;
+}
+
+/* A stored piece changed by one bit, or cut short, is an error naming the
+   file and the piece (zstd's checksum), never a file with other bytes. */
+static void test_chunk_damaged(void **state)
+{
+    fixture *f = *state;
+    char *big = malloc(BIG_LEN);
+    assert_non_null(big);
+    for (size_t i = 0; i < BIG_LEN; i++)
+        big[i] = (char)('a' + (i * i + i / 7) % 26);
+    store_run run = {"2027-03-01T00:00:00Z", "2027Q1", "0000", "{}", 1, NULL, 0, NULL, 0, "{}"};
+    void (*edits[])(unsigned char *, int *) = {flip_middle, cut_half};
+    int64_t id = 0, found = 0;
+    file_set files = {0};
+    for (int e = 0; e < 2; e++) {
+        assert_int_equal(store_save_run(f->s, &run, big_files, big, &id, f->diag), MM_OK);
+        assert_int_equal(id, e + 1);
+        assert_int_equal(run_files(f, id, "big.json", &found, &files), MM_OK);
+        assert_memory_equal(files.files[0].data, big, BIG_LEN);
+        fileset_free(&files);
+        edit_chunk(f->db, id, 1 + 2 * e, edits[e]);
+        mm_diag_clear(f->diag);
+        assert_int_equal(run_files(f, id, "big.json", &found, &files), MM_ESTORE);
+        char want[64];
+        snprintf(want, sizeof want, "run %d: the stored big.json is damaged (piece %d)", e + 1,
+                 1 + 2 * e);
+        assert_true(has(f->diag, want));
+        assert_int_equal(files.n, 0);
+    }
+    /* the other file of the run still reads */
+    assert_int_equal(run_files(f, id, "small.csv", &found, &files), MM_OK);
+    assert_string_equal(files.files[0].data, "a,b\n");
+    fileset_free(&files);
+    free(big);
+}
+
+/* Bytes that do not compress (random) are stored and read back as they are. */
+static void test_incompressible_file(void **state)
+{
+    fixture *f = *state;
+    char *big = malloc(BIG_LEN);
+    assert_non_null(big);
+    uint64_t x = 88172645463325252u;
+    for (size_t i = 0; i < BIG_LEN; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        big[i] = (char)(x >> 24);
+    }
+    store_run run = {"2027-03-01T00:00:00Z", "2027Q1", "0000", "{}", 1, NULL, 0, NULL, 0, "{}"};
+    int64_t id = 0, found = 0;
+    assert_int_equal(store_save_run(f->s, &run, big_files, big, &id, f->diag), MM_OK);
+    assert_true(count(f->db, "SELECT sum(length(content)) FROM run_output_chunks") >
+                (int64_t)BIG_LEN);
+    file_set files = {0};
+    assert_int_equal(run_files(f, id, "big.json", &found, &files), MM_OK);
+    assert_int_equal(files.files[0].len, BIG_LEN);
+    assert_memory_equal(files.files[0].data, big, BIG_LEN);
+    fileset_free(&files);
+    free(big);
+}
 
 /* ---- out of memory ------------------------------------------------------- */
 
@@ -918,6 +1092,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_abandoned_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chunks_tampered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schema_1_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schema_2_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chunk_damaged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_incompressible_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runs_out_of_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback_no_pairs, setup, teardown),
