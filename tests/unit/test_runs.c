@@ -758,13 +758,16 @@ static void test_chunks_tampered(void **state)
     free(big);
 }
 
-/* A store of schema 1 (files whole in run_files.content) opens as it is:
-   its runs re-export, and new runs are stored beside them in chunks. */
-static void test_schema_1_store(void **state)
+/*
+ * A store of an earlier schema at f->dir/name (path, 160 bytes): runs with
+ * run 1, then tables (its other tables, rows and user_version), opened by
+ * store_open, which brings it to schema 3; run 1 must re-export report.json
+ * as report and an empty empty.csv.
+ */
+static store *old_store(fixture *f, const char *name, const char *tables, const char *report,
+                        char *path)
 {
-    fixture *f = *state;
-    char path[160];
-    snprintf(path, sizeof path, "%s/v1.db", f->dir);
+    snprintf(path, 160, "%s/%s", f->dir, name);
     sqlite3 *h;
     assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
     assert_int_equal(
@@ -774,16 +777,11 @@ static void test_schema_1_store(void **state)
                      " 'failed')), inputs_sha256 TEXT NOT NULL, config TEXT NOT NULL,"
                      " threads INTEGER NOT NULL, published INTEGER NOT NULL DEFAULT 0 CHECK"
                      " (published IN (0, 1)), summary TEXT NOT NULL) STRICT;"
-                     "CREATE TABLE run_files(run_id INTEGER NOT NULL REFERENCES runs(id) ON"
-                     " DELETE CASCADE, name TEXT NOT NULL, content BLOB NOT NULL,"
-                     " PRIMARY KEY (run_id, name)) STRICT, WITHOUT ROWID;"
                      "INSERT INTO runs VALUES (1, '2027-01-01T00:00:00Z', '2027Q1', 'done',"
-                     " '00', '{}', 1, 0, '{}');"
-                     "INSERT INTO run_files VALUES (1, 'report.json', CAST('{\"old\": 1}' AS"
-                     " BLOB)), (1, 'empty.csv', X'');"
-                     "PRAGMA user_version = 1;",
+                     " '00', '{}', 1, 0, '{}');",
                      NULL, NULL, NULL),
         SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, tables, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(h);
     store *s = NULL;
     assert_int_equal(store_open(path, 1, &s, f->diag), MM_OK);
@@ -791,12 +789,35 @@ static void test_schema_1_store(void **state)
     store *keep = f->s;
     f->s = s;
     file_set files = {0};
-    int64_t found = 0, id = 0;
+    int64_t found = 0;
     assert_int_equal(run_files(f, 1, NULL, &found, &files), MM_OK);
     assert_int_equal(files.n, 2);
-    assert_string_equal(fileset_find(&files, "report.json")->data, "{\"old\": 1}");
+    assert_string_equal(fileset_find(&files, "report.json")->data, report);
     assert_int_equal(fileset_find(&files, "empty.csv")->len, 0);
     fileset_free(&files);
+    f->s = keep;
+    return s;
+}
+
+/* A store of schema 1 (files whole in run_files.content) opens as it is:
+   its runs re-export, and new runs are stored beside them in chunks. */
+static void test_schema_1_store(void **state)
+{
+    fixture *f = *state;
+    char path[160];
+    store *s = old_store(f, "v1.db",
+                         "CREATE TABLE run_files(run_id INTEGER NOT NULL REFERENCES runs(id) ON"
+                         " DELETE CASCADE, name TEXT NOT NULL, content BLOB NOT NULL,"
+                         " PRIMARY KEY (run_id, name)) STRICT, WITHOUT ROWID;"
+                         "INSERT INTO run_files VALUES (1, 'report.json', CAST('{\"old\": 1}' AS"
+                         " BLOB)), (1, 'empty.csv', X'');"
+                         "PRAGMA user_version = 1;",
+                         "{\"old\": 1}", path);
+    sqlite3 *h;
+    store *keep = f->s;
+    f->s = s;
+    file_set files = {0};
+    int64_t found = 0, id = 0;
     store_run run = {"2027-03-01T00:00:00Z", "2027Q1", "0000", "{}", 1, NULL, 0, NULL, 0, "{}"};
     assert_int_equal(store_save_run(s, &run, make_files, NULL, &id, f->diag), MM_OK);
     assert_int_equal(id, 2);
@@ -818,7 +839,6 @@ static void test_schema_1_store(void **state)
     assert_int_equal(count(path, "SELECT count(*) FROM run_files"), 2);
 }
 
-
 /* A store of schema 2 (chunks stored as they are) opens as it is: run_outputs
    gains its compression, 'none' for the runs there, which re-export byte for
    byte; new runs are stored beside them compressed. */
@@ -826,46 +846,25 @@ static void test_schema_2_store(void **state)
 {
     fixture *f = *state;
     char path[160];
-    snprintf(path, sizeof path, "%s/v2.db", f->dir);
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
-    assert_int_equal(
-        sqlite3_exec(h,
-                     "CREATE TABLE runs(id INTEGER PRIMARY KEY, created_at TEXT NOT NULL,"
-                     " quarter TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('done',"
-                     " 'failed')), inputs_sha256 TEXT NOT NULL, config TEXT NOT NULL,"
-                     " threads INTEGER NOT NULL, published INTEGER NOT NULL DEFAULT 0 CHECK"
-                     " (published IN (0, 1)), summary TEXT NOT NULL) STRICT;"
-                     "CREATE TABLE run_outputs(run_id INTEGER NOT NULL REFERENCES runs(id) ON"
-                     " DELETE CASCADE, name TEXT NOT NULL, chunks INTEGER NOT NULL CHECK"
-                     " (chunks >= 0), PRIMARY KEY (run_id, name)) STRICT, WITHOUT ROWID;"
-                     "CREATE TABLE run_output_chunks(run_id INTEGER NOT NULL, name TEXT NOT"
-                     " NULL, seq INTEGER NOT NULL CHECK (seq >= 0), content BLOB NOT NULL,"
-                     " UNIQUE (run_id, name, seq), FOREIGN KEY (run_id, name) REFERENCES"
-                     " run_outputs(run_id, name) ON DELETE CASCADE DEFERRABLE INITIALLY"
-                     " DEFERRED) STRICT;"
-                     "INSERT INTO runs VALUES (1, '2027-01-01T00:00:00Z', '2027Q1', 'done',"
-                     " '00', '{}', 1, 0, '{}');"
-                     "INSERT INTO run_outputs VALUES (1, 'report.json', 2), (1, 'empty.csv', 0);"
-                     "INSERT INTO run_output_chunks VALUES (1, 'report.json', 0,"
-                     " CAST('{\"old\"' AS BLOB)), (1, 'report.json', 1, CAST(': 2}' AS BLOB));"
-                     "PRAGMA user_version = 2;",
-                     NULL, NULL, NULL),
-        SQLITE_OK);
-    sqlite3_close(h);
-    store *s = NULL;
-    assert_int_equal(store_open(path, 1, &s, f->diag), MM_OK);
-    assert_int_equal(count(path, "PRAGMA user_version"), 3);
+    store *s = old_store(f, "v2.db",
+                         "CREATE TABLE run_outputs(run_id INTEGER NOT NULL REFERENCES runs(id) ON"
+                         " DELETE CASCADE, name TEXT NOT NULL, chunks INTEGER NOT NULL CHECK"
+                         " (chunks >= 0), PRIMARY KEY (run_id, name)) STRICT, WITHOUT ROWID;"
+                         "CREATE TABLE run_output_chunks(run_id INTEGER NOT NULL, name TEXT NOT"
+                         " NULL, seq INTEGER NOT NULL CHECK (seq >= 0), content BLOB NOT NULL,"
+                         " UNIQUE (run_id, name, seq), FOREIGN KEY (run_id, name) REFERENCES"
+                         " run_outputs(run_id, name) ON DELETE CASCADE DEFERRABLE INITIALLY"
+                         " DEFERRED) STRICT;"
+                         "INSERT INTO run_outputs VALUES (1, 'report.json', 2), (1, 'empty.csv', 0);"
+                         "INSERT INTO run_output_chunks VALUES (1, 'report.json', 0,"
+                         " CAST('{\"old\"' AS BLOB)), (1, 'report.json', 1, CAST(': 2}' AS BLOB));"
+                         "PRAGMA user_version = 2;",
+                         "{\"old\": 2}", path);
     assert_int_equal(count(path, "SELECT count(*) FROM run_outputs WHERE compression = 'none'"), 2);
     store *keep = f->s;
     f->s = s;
     file_set files = {0};
     int64_t found = 0, id = 0;
-    assert_int_equal(run_files(f, 1, NULL, &found, &files), MM_OK);
-    assert_int_equal(files.n, 2);
-    assert_string_equal(fileset_find(&files, "report.json")->data, "{\"old\": 2}");
-    assert_int_equal(fileset_find(&files, "empty.csv")->len, 0);
-    fileset_free(&files);
     store_run run = {"2027-03-01T00:00:00Z", "2027Q1", "0000", "{}", 1, NULL, 0, NULL, 0, "{}"};
     assert_int_equal(store_save_run(s, &run, make_files, NULL, &id, f->diag), MM_OK);
     assert_int_equal(id, 2);
