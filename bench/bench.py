@@ -7,7 +7,8 @@ Per company size: generates the company (mm-gen, fixed seed, quarter from
 2027-03-01); one untimed match dumps the solver's graphs (MM_DUMP_GRAPHS)
 and, up to BENCH_FULL_MAX employees, the unpruned graphs as well
 (solver.max_candidates = 0); then BENCH_RUNS times: a fresh store, `import`
-timed, `match` timed once per thread count of BENCH_THREADS, each with its
+timed, `match` timed once per thread count of BENCH_THREADS (above
+BENCH_ALL_THREADS_MAX employees, at the largest only), each with its
 wall time and peak memory (the child's own rusage, from wait4) and the
 per-phase times of its report.json. On the dumped graphs, BENCH_RUNS times
 each: our solve, certified and not, and greedy (mm-graph-solve), LEMON (mm-lemon-solve) and,
@@ -236,6 +237,7 @@ def main():
         "glpk_max": env_int("BENCH_GLPK_MAX", 10000),
         "glpk_timeout": env_int("BENCH_GLPK_TIMEOUT", 300),
         "full_max": env_int("BENCH_FULL_MAX", 10000),
+        "all_threads_max": env_int("BENCH_ALL_THREADS_MAX", 100000),
         "job_timeout": env_int("BENCH_JOB_TIMEOUT", 1800),
         "solver_timeout": env_int("BENCH_SOLVER_TIMEOUT", 1800),
     }
@@ -303,7 +305,8 @@ def main():
                                             "timed_out": imp["timed_out"]},
                        "match": []}
                 if imp["rc"] == 0:
-                    for t in cfg["threads"]:
+                    for t in (cfg["threads"] if n <= cfg["all_threads_max"]
+                              else [max(cfg["threads"])]):
                         row["match"].append(job_run(bin_dir, company, config, db,
                                                     os.path.join(work, "out-%d" % n), t,
                                                     cfg["job_timeout"]))

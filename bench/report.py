@@ -356,19 +356,19 @@ def report(doc, md_path, svg_path):
     w("| employees | eligible pairs | threads | score phase (ms) | pairs/s per core | speed-up |")
     w("|---:|---:|---:|---:|---:|---:|")
     for s in doc["sizes"]:
-        base = None
+        base = None  # the fewest threads' score phase: the speed-ups' base
         for t in settings["threads"]:
             ms = match_rows(s, t)
             if not ms:
                 continue
             sc = [x["timings_ms"]["score"] for x in ms]
             pairs = pairs_of(ms[0])
-            if base is None:
+            if t == min(settings["threads"]):
                 base = med(sc)
             w("| %s | %s | %d | %s | %s | %s |" % (
                 "{:,}".format(s["employees"]), "{:,}".format(pairs), t, spread(sc),
                 num(pairs / (med(sc) / 1000.0) / t) if med(sc) else "-",
-                num(base / med(sc)) + "x" if med(sc) else "-"))
+                num(base / med(sc)) + "x" if med(sc) and base else "-"))
     w("")
 
     solver_sizes = [s for s in doc["sizes"] if solver_rows(s)]

@@ -5,6 +5,7 @@
 # (bench/report.py). BIN holds mentormatch, mm-gen, mm-graph-solve and
 # mm-lemon-solve (default bin). Settings, all from the environment:
 #   BENCH_SIZES "1000 10000 100000 1000000"  BENCH_RUNS 3  BENCH_THREADS "1 2"
+#   BENCH_ALL_THREADS_MAX 100000 (larger sizes: the most threads only)
 #   BENCH_SIDE_SIZES (sizes up to 100000)    BENCH_GLPK_MAX 10000
 #   BENCH_GLPK_TIMEOUT 300  BENCH_FULL_MAX 10000  BENCH_SEED 42
 #   BENCH_WORK (scratch folder; default a temporary one)  BENCH_KEEP=1 keeps it
