@@ -419,13 +419,20 @@ static int pairs_of(void *ctx, int32_t learner, const candidate **pairs, size_t 
    parallel scoring's set-up (its indexes). */
 #define PRICING_AHEAD_MIN 256
 
-/* solve_problem.pairs_ahead: the learners not kept yet, scored together on
-   every thread (score_widen over an empty set), then kept in their order. */
+/*
+ * solve_problem.pairs_ahead: the learners not kept yet, scored together,
+ * then kept in their order. It runs inside the solve's task graph, where
+ * a parallel region gets one thread unless nesting is allowed: it is
+ * allowed here, for this call, so that the scoring takes both threads.
+ * This scoring is mentoring's first pricing pass, on the critical path,
+ * while the other thread solves shadowing ahead, which has time to spare
+ * (at a million employees: about 230,000 learners, 25 s on one thread).
+ */
 static int pairs_ahead(void *ctx, const int32_t *learners, size_t n)
 {
     struct match_pricing *pr = ctx;
     const match_result *r = pr->r;
-    size_t ne = r->model->n_emps, todo = 0;
+    size_t todo = 0;
     int32_t *list = malloc((n ? n : 1) * sizeof *list);
     if (!list)
         return MM_ENOMEM;
@@ -433,22 +440,31 @@ static int pairs_ahead(void *ctx, const int32_t *learners, size_t n)
         if (pr->first[learners[i]] < 0)
             list[todo++] = learners[i];
     int rc = MM_OK;
-    cand_set set = {.track = pr->track, .n_emps = ne};
+    cand_set set;
+    memset(&set, 0, sizeof set);
     if (todo < PRICING_AHEAD_MIN || r->t[pr->track].cands.rest)
         goto done;
-    set.first = calloc(ne + 1, sizeof *set.first);
-    set.bound = malloc((ne ? ne : 1) * sizeof *set.bound);
-    if (!set.first || !set.bound) {
-        rc = MM_ENOMEM;
-        goto done;
+    int levels = omp_get_max_active_levels();
+    omp_set_max_active_levels(omp_get_active_level() + 1);
+    rc = score_learners(r->model, r->cfg, r->week, pr->track, list, todo, r->threads, &set);
+    omp_set_max_active_levels(levels);
+    if (rc == MM_OK && pr->n == 0) { /* nothing kept yet: these pairs become the store */
+        free(pr->buf);
+        pr->buf = set.c;
+        pr->n = pr->cap = set.n;
+        set.c = NULL;
+        for (size_t i = 0; i < todo; i++) {
+            int32_t l = list[i];
+            pr->first[l] = (int64_t)set.first[l];
+            pr->count[l] = (uint32_t)(set.first[l + 1] - set.first[l]);
+        }
     }
-    rc = score_widen(r->model, r->cfg, r->week, &set, list, todo, r->threads);
-    for (size_t i = 0; i < todo && rc == MM_OK; i++) {
+    for (size_t i = 0; i < todo && rc == MM_OK && set.c; i++) {
         int32_t l = list[i];
         rc = pricing_keep(pr, l, set.c + set.first[l], set.first[l + 1] - set.first[l]);
     }
 done:
-    free(set.c), free(set.first), free(set.bound);
+    cand_set_free(&set);
     free(list);
     return rc;
 }

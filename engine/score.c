@@ -1427,13 +1427,20 @@ int score_track_rest(const mm_model *m, const mm_config *cfg, const tz_week *wee
     return score_pairs(m, cfg, week, track, threads, keep, true, NULL, 0, out);
 }
 
+int score_learners(const mm_model *m, const mm_config *cfg, const tz_week *week,
+                   int32_t track, const int32_t *learners, size_t n_learners, int threads,
+                   cand_set *out)
+{
+    return score_pairs(m, cfg, week, track, threads, 0, false, learners, n_learners, out);
+}
+
 int score_widen(const mm_model *m, const mm_config *cfg, const tz_week *week, cand_set *set,
                 const int32_t *learners, size_t n_learners, int threads)
 {
     cand_set more;
     candidate *c = NULL;
     size_t n = set->n_emps;
-    int rc = score_pairs(m, cfg, week, set->track, threads, 0, false, learners, n_learners, &more);
+    int rc = score_learners(m, cfg, week, set->track, learners, n_learners, threads, &more);
     if (rc != MM_OK)
         return rc;
     /* each widened learner's slice is replaced by all of its pairs */

@@ -82,6 +82,13 @@ int score_track_kept(const mm_model *m, const mm_config *cfg, const tz_week *wee
 int score_track_rest(const mm_model *m, const mm_config *cfg, const tz_week *week,
                      int32_t track, int threads, int32_t keep, cand_set *out);
 
+/* Every eligible pair of the learners listed (distinct, in increasing
+   order), and only theirs, into out (over every employee: the others have
+   none). MM_OK or MM_ENOMEM. */
+int score_learners(const mm_model *m, const mm_config *cfg, const tz_week *week,
+                   int32_t track, const int32_t *learners, size_t n_learners, int threads,
+                   cand_set *out);
+
 /* Gives the learners listed (on set's track) all their eligible pairs
    back, in place. MM_OK or MM_ENOMEM (set unchanged). */
 int score_widen(const mm_model *m, const mm_config *cfg, const tz_week *week, cand_set *set,
