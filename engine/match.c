@@ -458,10 +458,11 @@ static int pairs_ahead(void *ctx, const int32_t *learners, size_t n)
             pr->first[l] = (int64_t)set.first[l];
             pr->count[l] = (uint32_t)(set.first[l + 1] - set.first[l]);
         }
-    }
-    for (size_t i = 0; i < todo && rc == MM_OK && set.c; i++) {
-        int32_t l = list[i];
-        rc = pricing_keep(pr, l, set.c + set.first[l], set.first[l + 1] - set.first[l]);
+    } else {
+        for (size_t i = 0; i < todo && rc == MM_OK; i++) {
+            int32_t l = list[i];
+            rc = pricing_keep(pr, l, set.c + set.first[l], set.first[l + 1] - set.first[l]);
+        }
     }
 done:
     cand_set_free(&set);

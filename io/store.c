@@ -949,12 +949,7 @@ int store_save_run(store *s, const store_run *run, store_files_fn write_files, v
     fs.s = s;
     fs.diag = diag;
     fs.threads = run->threads;
-    if ((rc = fs_init(&fs)) != MM_OK) {
-        fs_free(&fs);
-        *run_id = 0;
-        return rc;
-    }
-    if ((rc = exec(s, "BEGIN IMMEDIATE", diag)) != MM_OK) {
+    if ((rc = fs_init(&fs)) != MM_OK || (rc = exec(s, "BEGIN IMMEDIATE", diag)) != MM_OK) {
         fs_free(&fs);
         *run_id = 0;
         return rc;

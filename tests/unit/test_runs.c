@@ -762,7 +762,8 @@ static void test_chunks_tampered(void **state)
  * A store of an earlier schema at f->dir/name (path, 160 bytes): runs with
  * run 1, then tables (its other tables, rows and user_version), opened by
  * store_open, which brings it to schema 3; run 1 must re-export report.json
- * as report and an empty empty.csv.
+ * as report and an empty empty.csv, and a new run 2 must be stored
+ * compressed beside it and read back.
  */
 static store *old_store(fixture *f, const char *name, const char *tables, const char *report,
                         char *path)
@@ -795,6 +796,20 @@ static store *old_store(fixture *f, const char *name, const char *tables, const 
     assert_string_equal(fileset_find(&files, "report.json")->data, report);
     assert_int_equal(fileset_find(&files, "empty.csv")->len, 0);
     fileset_free(&files);
+    /* a new run is stored beside it, compressed, and reads back */
+    int64_t id = 0;
+    store_run run = {"2027-03-01T00:00:00Z", "2027Q1", "0000", "{}", 1, NULL, 0, NULL, 0, "{}"};
+    assert_int_equal(store_save_run(s, &run, make_files, NULL, &id, f->diag), MM_OK);
+    assert_int_equal(id, 2);
+    assert_int_equal(
+        count(path, "SELECT count(*) FROM run_outputs WHERE run_id = 2 AND compression = 'zstd'"),
+        2);
+    assert_int_equal(run_files(f, 2, NULL, &found, &files), MM_OK);
+    assert_string_equal(fileset_find(&files, "report.json")->data, "{\"run\": {\"id\": 2}}");
+    assert_int_equal(fileset_find(&files, "empty.csv")->len, 0);
+    fileset_free(&files);
+    /* the empty file has no chunk at all */
+    assert_int_equal(count(path, "SELECT count(*) FROM run_output_chunks WHERE run_id = 2"), 1);
     f->s = keep;
     return s;
 }
@@ -814,22 +829,9 @@ static void test_schema_1_store(void **state)
                          "PRAGMA user_version = 1;",
                          "{\"old\": 1}", path);
     sqlite3 *h;
-    store *keep = f->s;
-    f->s = s;
-    file_set files = {0};
-    int64_t found = 0, id = 0;
-    store_run run = {"2027-03-01T00:00:00Z", "2027Q1", "0000", "{}", 1, NULL, 0, NULL, 0, "{}"};
-    assert_int_equal(store_save_run(s, &run, make_files, NULL, &id, f->diag), MM_OK);
-    assert_int_equal(id, 2);
-    assert_int_equal(run_files(f, 2, "report.json", &found, &files), MM_OK);
-    assert_string_equal(files.files[0].data, "{\"run\": {\"id\": 2}}");
-    fileset_free(&files);
-    assert_int_equal(count(path, "SELECT count(*) FROM run_output_chunks WHERE run_id = 2"), 1);
-    assert_int_equal(count(path, "SELECT count(*) FROM run_outputs WHERE run_id = 2"), 2);
     assert_int_equal(count(path, "SELECT count(*) FROM run_files WHERE run_id = 2"), 0);
     /* deleting a run takes its files and their chunks */
     store_close(s);
-    f->s = keep;
     assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
     assert_int_equal(sqlite3_exec(h, "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE id = 2",
                                   NULL, NULL, NULL), SQLITE_OK);
@@ -861,26 +863,7 @@ static void test_schema_2_store(void **state)
                          "PRAGMA user_version = 2;",
                          "{\"old\": 2}", path);
     assert_int_equal(count(path, "SELECT count(*) FROM run_outputs WHERE compression = 'none'"), 2);
-    store *keep = f->s;
-    f->s = s;
-    file_set files = {0};
-    int64_t found = 0, id = 0;
-    store_run run = {"2027-03-01T00:00:00Z", "2027Q1", "0000", "{}", 1, NULL, 0, NULL, 0, "{}"};
-    assert_int_equal(store_save_run(s, &run, make_files, NULL, &id, f->diag), MM_OK);
-    assert_int_equal(id, 2);
-    assert_int_equal(
-        count(path, "SELECT count(*) FROM run_outputs WHERE run_id = 2 AND compression = 'zstd'"),
-        2);
-    assert_int_equal(run_files(f, 2, "report.json", &found, &files), MM_OK);
-    assert_string_equal(files.files[0].data, "{\"run\": {\"id\": 2}}");
-    fileset_free(&files);
-    /* the empty file has no chunk at all */
-    assert_int_equal(run_files(f, 2, "empty.csv", &found, &files), MM_OK);
-    assert_int_equal(files.files[0].len, 0);
-    assert_int_equal(count(path, "SELECT count(*) FROM run_output_chunks WHERE run_id = 2"), 1);
-    fileset_free(&files);
     store_close(s);
-    f->s = keep;
 }
 
 /* Replaces piece seq of run id's big.json in the store at db by what edit
