@@ -39,6 +39,17 @@
  * one of them is priced with the row duals and freed when it would
  * improve the stage, until none would (SPEC: pruning proven by duals).
  *
+ * Proving the network simplex's optimum (prove) works the same way, with
+ * fewer columns: only the pairs basic in its tree, at 1 or pinned are
+ * columns (at a million employees, about a tenth of the pairs), and GLPK
+ * evaluates that basis stage by stage. Every other pair sits at 0 and is
+ * priced with GLPK's row duals after each stage: one that would improve a
+ * stage sends the proof back to a model with every pair a column (never
+ * with an optimal tree); one with a nonzero reduced cost is off the
+ * stage's optimal face, as a fixed column would be. Together that is
+ * GLPK's optimality proof over all the pairs, with a model a fifth the
+ * size (the proof's memory was the largest companies' peak).
+ *
  * Fairness (n_fair > 0) is not a network: for each attribute with at least
  * two groups of min_group_size learners, a column t_f in [0,1] and, per
  * group g, rows  m_g - n_g t_f <= 0  and  m_g - r n_g t_f >= 0  (m_g =
@@ -124,6 +135,13 @@ typedef struct solver {
        reduced cost says it would improve the stage; dead ones cannot */
     uint8_t *active, *dead; /* per arc */
     bool all_active;        /* every arc from the start (certifying a given basis) */
+    /* certifying a given basis with its arcs alone (prove): only the arcs
+       basic, at 1 or pinned are columns (want), the others are priced by
+       GLPK's row duals; should one improve a stage, sparse_failed is set
+       and the proof is made again with every arc a column */
+    const uint8_t *want;
+    bool sparse_failed;
+    int *xcol; /* per arc: its column, 0 = none */
     double *rdual;          /* per row, 1-based, scratch */
 
     /* the solution */
@@ -557,6 +575,8 @@ static int layout(solver *s)
     int32_t *pdeg = NULL;
 
     free(s->lrow), free(s->prow), free(s->ycol), free(s->zcol), free(s->zrow), free(s->zcap);
+    free(s->xcol);
+    s->xcol = xcalloc(p->n_arcs, sizeof *s->xcol);
     s->lrow = xcalloc(n, sizeof *s->lrow);
     s->prow = xcalloc(n, sizeof *s->prow);
     s->ycol = xcalloc(n, sizeof *s->ycol);
@@ -564,12 +584,16 @@ static int layout(solver *s)
     s->zrow = xcalloc(n, sizeof *s->zrow);
     s->zcap = xcalloc(n, sizeof *s->zcap);
     pdeg = xcalloc(n, sizeof *pdeg);
-    if (!s->lrow || !s->prow || !s->ycol || !s->zcol || !s->zrow || !s->zcap || !pdeg) {
+    if (!s->xcol || !s->lrow || !s->prow || !s->ycol || !s->zcol || !s->zrow || !s->zcap ||
+        !pdeg) {
         rc = MM_ENOMEM;
         goto done;
     }
-    s->n_x = (int)p->n_arcs;
-    col = s->n_x; /* arc a is column a + 1 */
+    col = 0; /* arc a is column a + 1, or with want the wanted arcs in order */
+    for (size_t a = 0; a < p->n_arcs; a++)
+        if (!s->want || s->want[a])
+            s->xcol[a] = ++col;
+    s->n_x = col;
     for (size_t a = 0; a < p->n_arcs;) {
         int32_t l = p->arcs[a].learner;
         size_t b = a;
@@ -636,8 +660,10 @@ static void set_all_bounds(solver *s)
        of the network is a basis here): a pinned learner counts (y = 1),
        and one whose capacity the pins fill takes no other pair. */
     for (size_t a = 0; a < p->n_arcs; a++) {
-        int j = (int)a + 1;
+        int j = s->xcol[a];
         int32_t l = p->arcs[a].learner;
+        if (!j)
+            continue;
         if (p->pinned && p->pinned[a])
             set_col_bnds(s, j, GLP_FX, 1.0, 1.0);
         else if (!s->lrow[l] || !s->active[a] || s->lpins[l] >= p->learner_cap[l])
@@ -718,7 +744,9 @@ static int choose_active(solver *s, bool all)
         m = b - a;
         keep = p->start_arcs > 0 ? (size_t)p->start_arcs
                                  : (size_t)p->learner_cap[l] * ACTIVE_PER_UNIT + ACTIVE_EXTRA;
-        if (all || s->all_active || m <= keep) {
+        if (s->want) {
+            memcpy(s->active + a, s->want + a, m);
+        } else if (all || s->all_active || m <= keep) {
             memset(s->active + a, 1, m);
         } else {
             for (size_t i = 0; i < m; i++)
@@ -822,8 +850,10 @@ static int build(solver *s, bool mip)
         goto done;
     }
     for (size_t a = 0; a < p->n_arcs; a++) {
-        int j = (int)a + 1;
+        int j = s->xcol[a];
         int32_t l = p->arcs[a].learner;
+        if (!j)
+            continue;
         if (s->lrow[l])
             put(s, &t, s->lrow[l], j, -1.0);
         put(s, &t, s->prow[p->arcs[a].partner], j, 1.0);
@@ -867,8 +897,9 @@ static int build(solver *s, bool mip)
                     put(s, &t, s->crit_row[k], s->ycol[e], 1.0);
         } else {
             for (size_t a = 0; a < p->n_arcs; a++)
-                put(s, &t, s->crit_row[k], (int)a + 1,
-                    s->stage[k] == CRIT_SESSIONS ? 1.0 : (double)p->arcs[a].score);
+                if (s->xcol[a])
+                    put(s, &t, s->crit_row[k], s->xcol[a],
+                        s->stage[k] == CRIT_SESSIONS ? 1.0 : (double)p->arcs[a].score);
         }
     }
     if (s->misuse) {
@@ -888,7 +919,7 @@ static int build(solver *s, bool mip)
     if (mip) {
         /* GLP_IV, not GLP_BV: glp_set_col_kind(GLP_BV) resets bounds to [0,1], unpinning */
         for (size_t a = 0; a < p->n_arcs; a++)
-            set_kind(s, (int)a + 1, GLP_IV);
+            set_kind(s, s->xcol[a], GLP_IV);
         for (size_t e = 0; e < p->n_emps; e++)
             if (s->ycol[e])
                 set_kind(s, s->ycol[e], GLP_IV);
@@ -919,7 +950,8 @@ static void set_objective(solver *s, crit c)
     for (int j = 1; j <= s->n_cols; j++)
         set_obj(s, j, 0.0);
     for (size_t a = 0; a < p->n_arcs; a++)
-        set_obj(s, (int)a + 1, arc_cost(s, a, c));
+        if (s->xcol[a])
+            set_obj(s, s->xcol[a], arc_cost(s, a, c));
     for (size_t e = 0; e < p->n_emps; e++)
         if (s->ycol[e])
             set_obj(s, s->ycol[e], y_cost(c));
@@ -990,6 +1022,14 @@ static void read_row_duals(solver *s)
         s->rdual[i] = glp_get_row_dual(s->lp, i);
 }
 
+/* An arc held at 0 whatever the duals: its learner has no capacity, or pins fill it. */
+static bool fixed_out(const solver *s, size_t a)
+{
+    const solve_problem *p = s->p;
+    int32_t l = p->arcs[a].learner;
+    return !s->lrow[l] || (s->lpins[l] >= p->learner_cap[l] && !(p->pinned && p->pinned[a]));
+}
+
 /*
  * Pricing: activates every inactive arc whose reduced cost would improve the
  * stage; returns how many. None means the restricted optimum is optimal for
@@ -1001,11 +1041,15 @@ static size_t price_arcs(solver *s, crit c)
     size_t added = 0;
     read_row_duals(s);
     for (size_t a = 0; a < p->n_arcs; a++) {
-        if (s->active[a] || s->dead[a] || !s->lrow[p->arcs[a].learner])
+        if (s->active[a] || s->dead[a] || fixed_out(s, a))
             continue;
         if (arc_reduced_cost(s, a, c) > DUAL_NONZERO) {
+            if (!s->xcol[a]) { /* not a column: the proof is made again with all */
+                s->sparse_failed = true;
+                return 0;
+            }
             s->active[a] = 1;
-            set_col_bnds(s, (int)a + 1, GLP_DB, 0.0, 1.0); /* stays nonbasic at 0: still feasible */
+            set_col_bnds(s, s->xcol[a], GLP_DB, 0.0, 1.0); /* stays nonbasic at 0: still feasible */
             added++;
         }
     }
@@ -1018,7 +1062,7 @@ static void retire_arcs(solver *s, crit c)
     const solve_problem *p = s->p;
     read_row_duals(s);
     for (size_t a = 0; a < p->n_arcs; a++)
-        if (!s->active[a] && !s->dead[a] && s->lrow[p->arcs[a].learner] &&
+        if (!s->active[a] && !s->dead[a] && !fixed_out(s, a) &&
             arc_reduced_cost(s, a, c) < -DUAL_NONZERO)
             s->dead[a] = 1;
 }
@@ -1032,7 +1076,7 @@ static void read_solution(solver *s, bool mip)
     for (int j = 1; j <= s->n_cols; j++)
         s->val[j] = mip ? glp_mip_col_val(s->lp, j) : glp_get_col_prim(s->lp, j);
     for (size_t a = 0; a < p->n_arcs; a++) {
-        double v = s->val[a + 1];
+        double v = s->xcol[a] ? s->val[s->xcol[a]] : 0.0;
         if (fabs(v - round(v)) > tol)
             s->integral = false;
         s->chosen[a] = v > 0.5;
@@ -1046,7 +1090,7 @@ static int lp_integer_fallback(solver *s)
     int rc = MM_OK, ret;
     glp_iocp parm;
     for (size_t a = 0; a < s->p->n_arcs; a++)
-        set_kind(s, (int)a + 1, GLP_IV);
+        set_kind(s, s->xcol[a], GLP_IV);
     for (size_t e = 0; e < s->p->n_emps; e++)
         if (s->ycol[e])
             set_kind(s, s->ycol[e], GLP_IV);
@@ -1082,6 +1126,8 @@ static int optimise(solver *s, crit c)
             goto done;
         }
     } while (price_arcs(s, c) > 0);
+    if (s->sparse_failed)
+        rc = MM_EINTERNAL; /* no message: prove() starts again */
 done:
     return rc;
 }
@@ -1127,6 +1173,11 @@ static int lp_stages(solver *s, bool warm)
     }
     read_solution(s, false);
     s->proven = true;
+    if (!s->integral && s->want) { /* left-out pairs cannot join a MIP */
+        s->sparse_failed = true;
+        rc = MM_EINTERNAL;
+        goto done;
+    }
     if (!s->integral) {
         rc = lp_integer_fallback(s);
         goto done;
@@ -1159,7 +1210,8 @@ static void make_heuristic(solver *s)
         s->heur[j] = 0.0;
     memset(s->count, 0, p->n_emps * sizeof *s->count);
     for (size_t a = 0; a < p->n_arcs; a++) {
-        s->heur[a + 1] = s->chosen[a] ? 1.0 : 0.0;
+        if (s->xcol[a])
+            s->heur[s->xcol[a]] = s->chosen[a] ? 1.0 : 0.0;
         s->count[p->arcs[a].learner] += s->chosen[a];
     }
     for (size_t e = 0; e < p->n_emps; e++) {
@@ -1527,8 +1579,8 @@ static void apply_basis(solver *s, const solve_basis *b)
             glp_set_col_stat(s->lp, s->zcol[e], b->z[e]);
     }
     for (size_t a = 0; a < p->n_arcs; a++)
-        if (col_ok(s, (int)a + 1))
-            glp_set_col_stat(s->lp, (int)a + 1, b->x[a]);
+        if (s->xcol[a] && col_ok(s, s->xcol[a]))
+            glp_set_col_stat(s->lp, s->xcol[a], b->x[a]);
 }
 
 /* Per employee, the capacity dual of the network's optimum (solve_result.network_dual). */
@@ -1555,12 +1607,30 @@ static int take_network_dual(const flow_net *f, double **out)
 static int prove(solver *s, solve_result *r, const solve_basis *b, int64_t nl, int64_t nx,
                  int64_t sc)
 {
-    int rc;
+    const solve_problem *p = s->p;
+    uint8_t *want = xcalloc(p->n_arcs, 1);
+    if (!want)
+        return MM_ENOMEM;
+    for (size_t a = 0; a < p->n_arcs; a++)
+        want[a] = b->x[a] == GLP_BS || b->x[a] == GLP_NU || (p->pinned && p->pinned[a]);
     s->all_active = true;
-    if ((rc = build(s, false)) != MM_OK)
-        goto done;
-    apply_basis(s, b);
-    if ((rc = lp_stages(s, false)) != MM_OK)
+    s->want = want;
+    s->sparse_failed = false;
+    int rc = build(s, false);
+    if (rc == MM_OK) {
+        apply_basis(s, b);
+        rc = lp_stages(s, false);
+    }
+    if (s->sparse_failed) { /* never with an optimal tree: then every pair a column */
+        free_model(s);
+        s->want = NULL;
+        s->sparse_failed = false;
+        if ((rc = build(s, false)) == MM_OK) {
+            apply_basis(s, b);
+            rc = lp_stages(s, false);
+        }
+    }
+    if (rc != MM_OK)
         goto done;
     if (s->learners != nl || s->sessions != nx || s->score != sc) {
         rc = mm_diag_error(s->diag, MM_ESOLVER, NULL, 0, 0,
@@ -1575,6 +1645,8 @@ static int prove(solver *s, solve_result *r, const solve_basis *b, int64_t nl, i
     fill_proof(s, r, s->integral ? "network-simplex+glpk-simplex" : "glpk-simplex+intopt");
 done:
     s->all_active = false;
+    s->want = NULL;
+    free(want);
     return rc;
 }
 
@@ -1890,7 +1962,7 @@ static void solver_free(solver *s)
     free(s->lrow), free(s->prow), free(s->ycol), free(s->zcol), free(s->zrow), free(s->zcap);
     free(s->val), free(s->chosen), free(s->count), free(s->dual), free(s->heur);
     free(s->row_stat), free(s->col_stat), free(s->row_prim), free(s->col_prim);
-    free(s->active), free(s->dead), free(s->rdual);
+    free(s->active), free(s->dead), free(s->rdual), free(s->xcol);
     memset(s, 0, sizeof *s);
 }
 

@@ -903,6 +903,40 @@ static void test_deferred_proof(void **state)
 }
 
 /*
+ * GLPK's proof has as columns only the pairs of the network's tree and
+ * those at 1; every other pair is priced with GLPK's duals, and one that
+ * would improve a stage sends the proof back to every pair. Proving the
+ * optimum of p0 on p1, where the two pairs not chosen (not columns) score
+ * more, must find the better optimum and refuse the network's, which the
+ * proof's columns alone would have accepted.
+ */
+static void test_proof_prices_left_out(void **state)
+{
+    (void)state;
+    candidate a0[] = {{0, 2, 900, 60}, {0, 3, 100, 60}, {1, 2, 100, 60}, {1, 3, 900, 60}};
+    candidate a1[] = {{0, 2, 900, 60}, {0, 3, 950, 60}, {1, 2, 950, 60}, {1, 3, 900, 60}};
+    int32_t lcap[] = {1, 1, 0, 0}, pcap[] = {0, 0, 1, 1};
+    solve_problem p0 = {.track = TRACK_MENTORING, .objective = OBJECTIVE_PARTICIPATION,
+                        .n_emps = 4, .arcs = a0, .n_arcs = 4, .learner_cap = lcap,
+                        .partner_cap = pcap, .keep_network = true, .defer_proof = true};
+    solve_problem p1 = p0;
+    p1.arcs = a1;
+    mm_diag *d = mm_diag_new(10);
+    solve_result r;
+    assert_int_equal(solve_track(&p0, &r, d), MM_OK);
+    assert_string_equal(r.status, "unproven");
+    assert_int_equal(r.total_score, 1800);
+    assert_int_equal(solve_prove(&p1, &r, d), MM_ESOLVER);
+    assert_non_null(strstr(mm_diag_message(d, 0), "differ"));
+    assert_non_null(strstr(mm_diag_message(d, 0), "(2, 2, 1900)"));
+    assert_int_equal(solve_prove(&p0, &r, d), MM_OK);
+    assert_string_equal(r.status, "optimal");
+    assert_string_equal(r.method, "network-simplex+glpk-simplex");
+    solve_result_free(&r);
+    mm_diag_free(d);
+}
+
+/*
  * Shadowing solved ahead of mentoring (match_solve): the network simplex
  * alone over a superset of the pairs, then the real problem, less some
  * pairs (the learners' mentors), from that optimum as a warm start. Every
@@ -1250,6 +1284,7 @@ int main(void)
         cmocka_unit_test(test_slot_values),
         cmocka_unit_test(test_slot_values_simple),
         cmocka_unit_test(test_deferred_proof),
+        cmocka_unit_test(test_proof_prices_left_out),
         cmocka_unit_test(test_warm_subset),
         cmocka_unit_test(test_no_arcs),
         cmocka_unit_test(test_no_learners),
