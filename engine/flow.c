@@ -512,8 +512,6 @@ static int price_pass(flow_net *f, const int32_t *open, size_t n_open, int32_t *
         if (f->lnode[l] && f->lpins[l] < p->learner_cap[l] && f->pool_first[l] < 0)
             fresh[n_fresh++] = l;
     }
-    if (n_fresh && p->pairs_ahead && (rc = p->pairs_ahead(p->pairs_ctx, fresh, n_fresh)))
-        return rc;
     for (size_t i = 0; i < n_fresh && rc == MM_OK; i++)
         rc = pool_learner(f, fresh[i]);
     for (size_t i = 0; i < n_open && rc == MM_OK; i++) {

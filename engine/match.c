@@ -163,12 +163,8 @@ static void track_free(match_track *t)
 {
     cand_set_free(&t->cands);
     solve_result_free(&t->sol);
-    score_pricer_free(t->pricing.sp);
     solve_warm_free(t->warm);
-    free(t->pricing.buf);
     free(t->pricing.view);
-    free(t->pricing.first);
-    free(t->pricing.count);
     free(t->arcs_owned);
     free(t->arc_first);
     free(t->pinned);
@@ -215,12 +211,14 @@ int match_score(match_result *r, mm_diag *diag)
            not improve the optimum, or asks for them (solve_one). Not under
            enforced fairness: the MIP has no such proof. */
         int32_t keep = r->cfg->fairness.enforce ? 0 : r->cfg->solver.max_candidates;
-        /* Shadowing with several sessions a learner keeps the pairs left
-           out too: a learner stays open to pricing until every session is
-           filled, which in most companies is most learners (at 100k, 30,000
-           of 45,000), and pricing would score their pairs again, one
-           learner at a time, on the solve's longest path. */
-        bool rest = t == TRACK_SHADOWING && keep > 0 && r->cfg->shadowing.sessions_per_learner > 1;
+        /* The pairs left out are kept too (8 bytes each): pricing asks for
+           those of every learner the duals do not clear, and scoring them
+           again would sit on the solve's longest path. That is most
+           shadowing learners (open until every session is filled: at 100k,
+           30,000 of 45,000) and, at a million employees, 236,000 of
+           mentoring's 500,000, whose first pricing pass then takes 6 s
+           instead of 24 s. */
+        bool rest = keep > 0;
         int rc = (rest ? score_track_rest : score_track_kept)(r->model, r->cfg, r->week, t,
                                                              r->threads, keep, &mt->cands);
         if (rc != MM_OK)
@@ -350,57 +348,17 @@ static int check_pins(match_result *r, match_track *mt, mm_diag *diag)
     return rc;
 }
 
-/* Keeps learner's pairs (all of them, sorted by partner). */
-static int pricing_keep(struct match_pricing *pr, int32_t learner, const candidate *all,
-                        size_t m)
-{
-    if (pr->n + m > pr->cap) {
-        size_t cap = pr->cap ? pr->cap : 1024;
-        while (cap < pr->n + m)
-            cap *= 2;
-        candidate *b = realloc(pr->buf, cap * sizeof *b);
-        if (!b)
-            return MM_ENOMEM;
-        pr->buf = b;
-        pr->cap = cap;
-    }
-    if (m)
-        memcpy(pr->buf + pr->n, all, m * sizeof *all);
-    pr->first[learner] = (int64_t)pr->n;
-    pr->count[learner] = (uint32_t)m;
-    pr->n += m;
-    return MM_OK;
-}
-
-/* solve_problem.pairs_of: a learner's eligible pairs, less (shadowing) its
-   mentor once known; scored once, then kept (pricing asks again every round). */
+/* solve_problem.pairs_of: a learner's pairs left out (scored with the rest,
+   match_score), less (shadowing) its mentor once known, as candidates. */
 static int pairs_of(void *ctx, int32_t learner, const candidate **pairs, size_t *n)
 {
     struct match_pricing *pr = ctx;
     const cand_set *cs = &pr->r->t[pr->track].cands;
-    const candidate *all;
-    size_t m, k = 0;
-    if (cs->rest) { /* scored with the rest: the pairs left out are all it takes */
-        all = cs->rest + cs->rest_first[learner];
-        m = cs->rest_first[learner + 1] - cs->rest_first[learner];
-    } else {
-        if (pr->first[learner] < 0) {
-            int rc = score_pricer_pairs(pr->sp, learner, &all, &m);
-            if (rc == MM_OK)
-                rc = pricing_keep(pr, learner, all, m);
-            if (rc != MM_OK)
-                return rc;
-        }
-        all = pr->buf + pr->first[learner];
-        m = pr->count[learner];
-    }
     int32_t mentor = pr->mentor ? pr->mentor[learner] : -1;
-    while (k < m && all[k].partner != mentor)
-        k++;
-    *pairs = all;
-    *n = m;
-    if (k == m)
-        return MM_OK;
+    if (!cs->rest || learner < 0 || (size_t)learner >= cs->n_emps)
+        return MM_EINTERNAL;
+    const rest_pair *rp = cs->rest + cs->rest_first[learner];
+    size_t m = cs->rest_first[learner + 1] - cs->rest_first[learner], k = 0;
     if (m > pr->view_cap) {
         candidate *v = realloc(pr->view, m * sizeof *v);
         if (!v)
@@ -408,66 +366,12 @@ static int pairs_of(void *ctx, int32_t learner, const candidate **pairs, size_t 
         pr->view = v;
         pr->view_cap = m;
     }
-    memcpy(pr->view, all, k * sizeof *all);
-    memcpy(pr->view + k, all + k + 1, (m - k - 1) * sizeof *all);
+    for (size_t i = 0; i < m; i++)
+        if (rp[i].partner != mentor)
+            pr->view[k++] = (candidate){learner, rp[i].partner, rp[i].score, rp[i].overlap};
     *pairs = pr->view;
-    *n = m - 1;
+    *n = k;
     return MM_OK;
-}
-
-/* Below this many learners, pairs_of's one at a time costs less than a
-   parallel scoring's set-up (its indexes). */
-#define PRICING_AHEAD_MIN 256
-
-/*
- * solve_problem.pairs_ahead: the learners not kept yet, scored together,
- * then kept in their order. It runs inside the solve's task graph, where
- * a parallel region gets one thread unless nesting is allowed: it is
- * allowed here, for this call, so that the scoring takes both threads.
- * This scoring is mentoring's first pricing pass, on the critical path,
- * while the other thread solves shadowing ahead, which has time to spare
- * (at a million employees: about 230,000 learners, 25 s on one thread).
- */
-static int pairs_ahead(void *ctx, const int32_t *learners, size_t n)
-{
-    struct match_pricing *pr = ctx;
-    const match_result *r = pr->r;
-    size_t todo = 0;
-    int32_t *list = malloc((n ? n : 1) * sizeof *list);
-    if (!list)
-        return MM_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        if (pr->first[learners[i]] < 0)
-            list[todo++] = learners[i];
-    int rc = MM_OK;
-    cand_set set;
-    memset(&set, 0, sizeof set);
-    if (todo < PRICING_AHEAD_MIN || r->t[pr->track].cands.rest)
-        goto done;
-    int levels = omp_get_max_active_levels();
-    omp_set_max_active_levels(omp_get_active_level() + 1);
-    rc = score_learners(r->model, r->cfg, r->week, pr->track, list, todo, r->threads, &set);
-    omp_set_max_active_levels(levels);
-    if (rc == MM_OK && pr->n == 0) { /* nothing kept yet: these pairs become the store */
-        free(pr->buf);
-        pr->buf = set.c;
-        pr->n = pr->cap = set.n;
-        set.c = NULL;
-        for (size_t i = 0; i < todo; i++) {
-            int32_t l = list[i];
-            pr->first[l] = (int64_t)set.first[l];
-            pr->count[l] = (uint32_t)(set.first[l + 1] - set.first[l]);
-        }
-    } else {
-        for (size_t i = 0; i < todo && rc == MM_OK; i++) {
-            int32_t l = list[i];
-            rc = pricing_keep(pr, l, set.c + set.first[l], set.first[l + 1] - set.first[l]);
-        }
-    }
-done:
-    cand_set_free(&set);
-    free(list);
-    return rc;
 }
 
 /*
@@ -530,7 +434,6 @@ static int solve_setup(match_result *r, match_track *mt)
     const mm_model *m = r->model;
     const mm_config *cfg = r->cfg;
     size_t n = m->n_emps;
-    int rc = MM_OK;
     mt->learner_cap = calloc(n + 1, sizeof *mt->learner_cap);
     mt->partner_cap = calloc(n + 1, sizeof *mt->partner_cap);
     mt->load = calloc(n + 1, sizeof *mt->load);
@@ -568,20 +471,11 @@ static int solve_setup(match_result *r, match_track *mt)
     p->pruned_bound = mt->cands.bound;
     p->keep_network = true;
     p->defer_proof = !cfg->fairness.enforce; /* proven beside the slot values (match_solve) */
-    if (mt->cands.n < mt->cands.n_eligible) {
+    if (mt->cands.rest) { /* pairs were left out: pricing may ask for them */
         struct match_pricing *pr = &mt->pricing;
-        pr->first = malloc((n + 1) * sizeof *pr->first);
-        pr->count = calloc(n + 1, sizeof *pr->count);
-        if (!pr->first || !pr->count)
-            return MM_ENOMEM;
-        for (size_t e = 0; e < n; e++)
-            pr->first[e] = -1;
-        if ((rc = score_pricer_new(m, cfg, r->week, mt->track, &pr->sp)) != MM_OK)
-            return rc;
         pr->r = r;
         pr->track = mt->track;
         p->pairs_of = pairs_of;
-        p->pairs_ahead = pairs_ahead;
         p->pairs_ctx = &mt->pricing;
     }
     mt->set_up = true;

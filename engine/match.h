@@ -73,16 +73,11 @@ typedef struct match_track {
     size_t priced_in; /* pruned pairs the duals priced back in */
     solve_warm *warm; /* the last round's optimum, the next round's start */
     struct match_pricing { /* prob.pairs_of's context, for the solve and the slot values */
-        score_pricer *sp;
         const struct match_result *r;
         int32_t track;
         const int32_t *mentor; /* shadowing: the mentors, left out of the pairs given */
-        candidate *buf;     /* all eligible pairs of learners priced so far, each once */
-        candidate *view;    /* pairs_of's answer less the learner's mentor */
+        candidate *view;       /* pairs_of's answer, the rest as candidates less the mentor */
         size_t view_cap;
-        size_t n, cap;
-        int64_t *first;     /* per employee: its pairs in buf, -1 = not yet */
-        uint32_t *count;    /* per employee: how many */
     } pricing;
     int32_t rounds; /* solves that asked for more pairs */
     uint64_t pivots; /* the network simplex's, over every round (ahead too) */

@@ -984,24 +984,33 @@ typedef struct block_out {
     size_t at; /* where the block goes in the output */
 } block_out;
 
+/* A block's pairs left out (score_track_rest). */
+typedef struct block_rest {
+    rest_pair *c;
+    size_t n, cap;
+    size_t at; /* where the block goes in the output */
+} block_rest;
+
+/* Room in *p (*cap elements of size, n used) for more after n. MM_OK or MM_ENOMEM. */
+static int grow(void **p, size_t *cap, size_t n, size_t more, size_t size)
+{
+    if (more <= *cap - n && *p)
+        return MM_OK;
+    size_t want = *cap ? *cap * 2 : 1024;
+    if (want - n < more)
+        want = n + more;
+    void *q = want <= SIZE_MAX / size ? realloc(*p, want * size) : NULL;
+    if (!q)
+        return MM_ENOMEM;
+    *p = q;
+    *cap = want;
+    return MM_OK;
+}
+
 /* Room for more pairs after b->n. MM_OK or MM_ENOMEM. */
 static int reserve(block_out *b, size_t more)
 {
-    int rc = MM_OK;
-    if (more > b->cap - b->n || !b->c) {
-        size_t cap = b->cap ? b->cap * 2 : 1024;
-        if (cap - b->n < more)
-            cap = b->n + more;
-        candidate *p = cap <= SIZE_MAX / sizeof *p ? realloc(b->c, cap * sizeof *p) : NULL;
-        if (!p) {
-            rc = MM_ENOMEM;
-            goto done;
-        }
-        b->c = p;
-        b->cap = cap;
-    }
-done:
-    return rc;
+    return grow((void **)&b->c, &b->cap, b->n, more, sizeof *b->c);
 }
 
 /*
@@ -1048,21 +1057,23 @@ static bool pinned(const model_pin *pins, size_t n_pins, int32_t partner)
  * order; best is score descending, then partner ascending, the tie-break
  * of alternatives) and its pinned ones; *bound is the best score left out,
  * -1 when none; the pairs left out go to rest, when given, in partner
- * order (room for at most got - keep of them: pins only make fewer). No sort: a count of the pairs per score (hist, all zero
+ * order (room for at most got - keep of them: pins only make fewer), and
+ * their count to *n_rest. No sort: a count of the pairs per score (hist, all zero
  * before and after) gives the cut score and how many at the cut are kept,
  * the first ones in partner order. The solver proves that no pair left
  * out could improve the optimum, or asks for them (flow.h).
  */
 static int prune_learner(const score_ctx *c, int32_t l, block_out *out, size_t start,
-                         uint32_t *hist, int32_t *bound, block_out *rest)
+                         uint32_t *hist, int32_t *bound, block_rest *rest, size_t *n_rest)
 {
     candidate *v = out->c + start;
     size_t got = out->n - start, k = (size_t)c->keep;
     *bound = -1;
     if (c->keep <= 0 || got <= k)
         return MM_OK;
-    if (rest && reserve(rest, got - k) != MM_OK)
+    if (rest && grow((void **)&rest->c, &rest->cap, rest->n, got - k, sizeof *rest->c) != MM_OK)
         return MM_ENOMEM;
+    size_t before = rest ? rest->n : 0;
     for (size_t i = 0; i < got; i++) {
         assert(v[i].score >= 0 && v[i].score <= SCORE_MAX);
         hist[v[i].score]++;
@@ -1088,10 +1099,14 @@ static int prune_learner(const score_ctx *c, int32_t l, block_out *out, size_t s
         } else {
             if (sc > *bound)
                 *bound = sc;
+            assert(v[i].overlap >= 0 && v[i].overlap <= UINT16_MAX);
             if (rest)
-                rest->c[rest->n++] = v[i];
+                rest->c[rest->n++] = (rest_pair){v[i].partner, (int16_t)sc,
+                                                 (uint16_t)v[i].overlap};
         }
     }
+    if (rest)
+        *n_rest = rest->n - before;
     out->n = start + kept;
     return MM_OK;
 }
@@ -1109,7 +1124,8 @@ static int prune_learner(const score_ctx *c, int32_t l, block_out *out, size_t s
  */
 POPCNT_CLONES
 static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *out,
-                         int8_t *reasons, uint32_t *eligible, int32_t *bound, block_out *rest)
+                         int8_t *reasons, uint32_t *eligible, int32_t *bound, block_rest *rest,
+                         size_t *n_rest)
 {
     const mm_model *m = c->m;
     size_t start = out->n;
@@ -1247,7 +1263,7 @@ static int score_learner(const score_ctx *c, int32_t l, scratch *s, block_out *o
     }
     reasons[l] = (int8_t)furthest;
     eligible[l] = (uint32_t)(out->n - start);
-    rc = prune_learner(c, l, out, start, s->hist, &bound[l], rest);
+    rc = prune_learner(c, l, out, start, s->hist, &bound[l], rest, n_rest);
 done:
     return rc;
 }
@@ -1270,24 +1286,26 @@ void cand_set_free(cand_set *s)
 }
 
 /* The pairs not kept, from their blocks (learners in order, each block's
-   its own) into out->rest, the blocks in parallel as the kept ones. */
-static int gather_rest(block_out *rest, size_t n_blocks, int nt, cand_set *out)
+   its own; out->rest_first[l + 1] holds learner l's count) into out->rest,
+   the blocks in parallel as the kept ones, each freed once copied. */
+static int gather_rest(block_rest *rest, size_t n_blocks, int nt, cand_set *out)
 {
     size_t n = out->n_emps, total = 0;
     for (size_t b = 0; b < n_blocks; b++) {
         rest[b].at = total;
         total += rest[b].n;
     }
+    if (total > SIZE_MAX / sizeof *out->rest)
+        return MM_ENOMEM;
     out->rest = malloc((total ? total : 1) * sizeof *out->rest);
-    out->rest_first = calloc(n + 1, sizeof *out->rest_first);
-    if (!out->rest || !out->rest_first)
+    if (!out->rest)
         return MM_ENOMEM;
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
     for (size_t b = 0; b < n_blocks; b++) {
         if (rest[b].n)
             memcpy(out->rest + rest[b].at, rest[b].c, rest[b].n * sizeof *out->rest);
-        for (size_t k = 0; k < rest[b].n; k++)
-            out->rest_first[rest[b].c[k].learner + 1]++;
+        free(rest[b].c);
+        rest[b].c = NULL;
     }
     for (size_t e = 0; e < n; e++)
         out->rest_first[e + 1] += out->rest_first[e];
@@ -1308,7 +1326,8 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
     int rc = MM_ENOMEM;
     score_ctx ctx;
     bool have_ctx = false;
-    block_out *blocks = NULL, *rest = NULL;
+    block_out *blocks = NULL;
+    block_rest *rest = NULL;
     size_t n = m->n_emps;
     size_t todo = list ? n_list : n;
     size_t n_blocks = (todo + SCORE_BLOCK - 1) / SCORE_BLOCK;
@@ -1320,10 +1339,12 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
     out->eligible = calloc(n ? n : 1, sizeof *out->eligible);
     out->bound = malloc((n ? n : 1) * sizeof *out->bound);
     blocks = calloc(n_blocks ? n_blocks : 1, sizeof *blocks);
-    if (keep_rest)
+    if (keep_rest) {
         rest = calloc(n_blocks ? n_blocks : 1, sizeof *rest);
+        out->rest_first = calloc(n + 1, sizeof *out->rest_first);
+    }
     if (!out->first || !out->reason || !out->eligible || !out->bound || !blocks ||
-        (keep_rest && !rest))
+        (keep_rest && (!rest || !out->rest_first)))
         goto done;
     memset(out->reason, -1, n);
     for (size_t e = 0; e < n; e++)
@@ -1351,7 +1372,8 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
             for (size_t i = b * SCORE_BLOCK; i < end && !stop; i++) {
                 int32_t e = list ? list[i] : (int32_t)i;
                 if (score_learner(&ctx, e, &s, &blocks[b], out->reason, out->eligible,
-                                  out->bound, rest ? &rest[b] : NULL) != MM_OK) {
+                                  out->bound, rest ? &rest[b] : NULL,
+                                  rest ? &out->rest_first[e + 1] : NULL) != MM_OK) {
 #pragma omp atomic write
                     failed = 1;
                     stop = 1;
@@ -1527,7 +1549,7 @@ int score_pricer_pairs(score_pricer *sp, int32_t learner, const candidate **pair
         return MM_EINTERNAL;
     sp->out.n = 0;
     int rc = score_learner(&sp->ctx, learner, &sp->s, &sp->out, sp->reason, sp->eligible,
-                           sp->bound, NULL);
+                           sp->bound, NULL, NULL);
     *pairs = sp->out.c;
     *n = rc == MM_OK ? sp->out.n : 0;
     return rc;

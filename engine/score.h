@@ -40,6 +40,14 @@ typedef struct candidate {
     int32_t overlap; /* weekly overlap in minutes on the reference week */
 } candidate;
 
+/* A pair left out (cand_set.rest), half a candidate's size: its learner
+   is the one whose slice holds it. */
+typedef struct rest_pair {
+    int32_t partner;  /* employee index */
+    int16_t score;    /* 0..1000 */
+    uint16_t overlap; /* minutes a week (at most 169 hours) */
+} rest_pair;
+
 typedef struct cand_set {
     int32_t track;     /* TRACK_MENTORING or TRACK_SHADOWING */
     candidate *c;      /* sorted by learner, then partner */
@@ -53,7 +61,7 @@ typedef struct cand_set {
     size_t n_emps;
     /* score_track_rest only: each learner's eligible pairs not kept, in
        partner order: rest[rest_first[i] .. rest_first[i+1]); else NULL */
-    candidate *rest;
+    rest_pair *rest;
     size_t *rest_first;
     size_t n_rest;
 } cand_set;
@@ -77,8 +85,8 @@ int score_track_kept(const mm_model *m, const mm_config *cfg, const tz_week *wee
                      int32_t track, int threads, int32_t keep, cand_set *out);
 
 /* The same, with the pairs not kept in out->rest as well (for pricing,
-   where most learners will ask for them: scored once). Memory is then
-   bounded by the eligible pairs. */
+   where many learners will ask for them: scored once). Memory is then
+   bounded by the eligible pairs, 8 bytes each beyond the kept ones. */
 int score_track_rest(const mm_model *m, const mm_config *cfg, const tz_week *week,
                      int32_t track, int threads, int32_t keep, cand_set *out);
 
@@ -111,7 +119,7 @@ int32_t score_features(const mm_model *m, const mm_config *cfg, const tz_week *w
 int32_t score_combine(const double weights[FEATURE_COUNT], const double f[FEATURE_COUNT]);
 
 /* One learner's eligible pairs on demand (all of them, in partner order),
-   for pricing the pairs pruned away (solve_problem.pairs_of). Not thread-safe. */
+   scored alone (bench/score_bench.c measures this rate). Not thread-safe. */
 typedef struct score_pricer score_pricer;
 int score_pricer_new(const mm_model *m, const mm_config *cfg, const tz_week *week,
                      int32_t track, score_pricer **out);

@@ -88,9 +88,6 @@ typedef struct solve_problem {
        the ones that would improve it (solve_result.more); without it, it
        names the learners (solve_result.uncertified). */
     int (*pairs_of)(void *ctx, int32_t learner, const candidate **pairs, size_t *n);
-    /* Optional: the learners (ascending) whose pairs pricing is about to ask
-       for, so that the callee can score them together (in parallel) first. */
-    int (*pairs_ahead)(void *ctx, const int32_t *learners, size_t n);
     void *pairs_ctx;
     /* Benchmarks only: SOLVE_AUTO stops after the network simplex, without
        GLPK's proof (method "network-simplex"). */

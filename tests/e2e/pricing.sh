@@ -1,6 +1,6 @@
 #!/bin/sh
-# Pricing at the size where it scores many learners at once (pairs_ahead,
-# from 256 learners on; here about 800): with one pair per learner kept
+# Pricing with many learners open at once (here about 800, each asking for
+# the pairs scoring left out): with one pair per learner kept
 # (solver.max_candidates = 1), mentoring's optimum must equal the one over
 # every pair (max_candidates = 0), and be the same with 1 and 2 threads.
 # (Shadowing is not compared across the two: its problem leaves out each

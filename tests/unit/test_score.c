@@ -844,12 +844,20 @@ static void test_rest(void **state)
                 for (size_t a = all.first[l]; a < all.first[l + 1]; a++) {
                     const candidate *c = &all.c[a];
                     bool from_kept = i < r->first[l + 1] && r->c[i].partner == c->partner;
-                    const candidate *got = from_kept ? &r->c[i++] : &r->rest[j++];
-                    assert_true(from_kept || j <= r->rest_first[l + 1]);
-                    assert_int_equal(got->learner, c->learner);
-                    assert_int_equal(got->partner, c->partner);
-                    assert_int_equal(got->score, c->score);
-                    assert_true(from_kept || got->score <= r->bound[l]);
+                    if (from_kept) {
+                        const candidate *got = &r->c[i++];
+                        assert_int_equal(got->learner, c->learner);
+                        assert_int_equal(got->partner, c->partner);
+                        assert_int_equal(got->score, c->score);
+                        assert_int_equal(got->overlap, c->overlap);
+                    } else {
+                        const rest_pair *got = &r->rest[j++];
+                        assert_true(j <= r->rest_first[l + 1]);
+                        assert_int_equal(got->partner, c->partner);
+                        assert_int_equal(got->score, c->score);
+                        assert_int_equal(got->overlap, c->overlap);
+                        assert_true(got->score <= r->bound[l]);
+                    }
                 }
                 assert_int_equal(i, r->first[l + 1]);
                 assert_int_equal(j, r->rest_first[l + 1]);
