@@ -583,15 +583,13 @@ static int track_prove(match_track *mt, mm_diag *diag)
  * Both tracks, mentoring first: shadowing leaves out each learner's mentor.
  * The work is a graph of tasks, run on two threads when there are two:
  *
- *   mentoring's optimum ---> its reasons and slot values, then its proof (GLPK) *
+ *   mentoring's optimum ---> its reasons and slot values, then its proof (GLPK)
  *          |
  *          +-----------+---> then->mentoring (mentoring's pairs)  --+
  *                      |                                            +--> then->both
  *   shadowing ahead ---+---> shadowing's optimum (warm from ahead) -+
  *   (no fairness)                  |
- *                                  +---> its proof *; its reasons and slot values
- *
- *   * a heavy track's proof runs after the graph instead (see below)
+ *                                  +---> its proof; its reasons and slot values
  *
  * Without fairness constraints shadowing is solved ahead, before the
  * mentors are known (solve_ahead), and each optimum is the network's, its
@@ -608,8 +606,7 @@ static int track_prove(match_track *mt, mm_diag *diag)
  * diag (safe from two threads) or, solving ahead, to a scratch of its own.
  * GLPK runs in two tasks at once only when each thread has its own
  * environment (solve_glpk_per_thread); otherwise its tasks take turns.
- * Heavy tracks (MATCH_HEAVY_PAIRS) take turns at their slot values and
- * are proved after the graph.
+ * Heavy tracks (MATCH_HEAVY_PAIRS) take turns at their slot values.
  */
 typedef struct graph {
     match_result *r;
@@ -662,10 +659,8 @@ static void start_shadowing(graph *g)
             GLPK_STEP(g, g->rc_sha = g->ahead && !sha->set_up ? g->rc_ahead
                                                                : solve_one(r, sha, g->diag));
         if (sha->enabled && g->rc_men == MM_OK && g->rc_sha == MM_OK) {
-            if (!heavy(r, sha)) {
 #pragma omp task
-                GLPK_STEP(g, g->rc_sha_prove = track_prove(sha, g->diag));
-            }
+            GLPK_STEP(g, g->rc_sha_prove = track_prove(sha, g->diag));
 #pragma omp task
             GLPK_STEP(g, g->rc_sha_after = track_after(r, sha, g->diag));
         }
@@ -700,8 +695,7 @@ int match_solve_then(match_result *r, mm_diag *diag, const match_then *then)
 #pragma omp task
                 {
                     GLPK_STEP(&g, g.rc_men_after = track_after(r, men, diag));
-                    if (!heavy(r, men))
-                        GLPK_STEP(&g, g.rc_men_prove = track_prove(men, diag));
+                    GLPK_STEP(&g, g.rc_men_prove = track_prove(men, diag));
                 }
             }
         }
@@ -713,11 +707,6 @@ int match_solve_then(match_result *r, mm_diag *diag, const match_then *then)
         }
     }
     mm_diag_free(g.scratch);
-    /* the heavy tracks' proofs, one after the other (MATCH_HEAVY_PAIRS) */
-    if (men->enabled && g.rc_men == MM_OK && heavy(r, men))
-        g.rc_men_prove = track_prove(men, diag);
-    if (sha->enabled && g.rc_men == MM_OK && g.rc_sha == MM_OK && heavy(r, sha))
-        g.rc_sha_prove = track_prove(sha, diag);
     /* the first failure in the graph's order (a failed ahead solve costs
        only its head start, unless it ran out of memory) */
     if (g.ahead && g.rc_ahead == MM_ENOMEM && g.rc_men == MM_OK)

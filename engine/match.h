@@ -26,14 +26,12 @@
    time limit, so that both tracks' slot values take at most the limit. */
 #define MATCH_MAX_FAIR_SLOT_VALUES 5
 /*
- * A track with at least this many pairs is heavy: what follows its optimum
- * takes much memory, its slot values (the network and its snapshot) and
- * GLPK's proof (its model). Heavy tracks take turns at their slot values,
- * and their proofs wait for the end of the solve's graph, when the rest has
- * let go of its memory (match_solve_then). Measured at a million employees
- * (10.6 and 7.4 million pairs): once shadowing's pricing got faster, the two
- * proofs side by side took the peak from 7.5 GiB to 8.7, a proof beside slot
- * values to 8.2; each proof alone at the end, 7.7.
+ * A track with at least this many pairs is heavy: its slot values (the
+ * network and its snapshot) take much memory, so heavy tracks take turns
+ * at them (match_solve_then). GLPK's proofs, whose model once held every
+ * pair (the two side by side took a million employees' peak from 7.5 GiB to
+ * 8.7), now hold only the tree's pairs and those at 1 (solve.c), and run in
+ * the graph whatever the size.
  */
 #define MATCH_HEAVY_PAIRS 2000000
 

@@ -111,7 +111,7 @@ static void same_schedule(const sched_result *a, const sched_result *b)
 /* Hooks once each, mentoring's first, with the final pairs; the same
    pairs, proofs, slot values and schedule with 1 and 2 threads and without
    hooks, and with every track heavy (MATCH_HEAVY_PAIRS lowered to 0: slot
-   values take turns, the proofs come after the graph). */
+   values take turns). */
 static void test_hooks(void **state)
 {
     (void)state;
