@@ -4,7 +4,7 @@
  *   score_bench DB CONFIG THREADS [REPEATS [PRICED]]
  *
  * Loads the model from the store (as `mentormatch match` does), then per
- * repeat: the reference week (tz_week_build) and score_track_kept of each
+ * repeat: the reference week (tz_week_build) and score_track_rest of each
  * enabled track with solver.max_candidates, as match_score does; then
  * PRICED learners (default 2000, spread evenly) through score_pricer_pairs.
  * Prints the times in ms and an FNV-1a digest of every output array, which
@@ -123,7 +123,8 @@ int main(int argc, char **argv)
             if (t != TRACK_MENTORING && !cfg.shadowing.enabled)
                 continue;
             double a = now_ms();
-            if (score_track_kept(m, &cfg, w, t, threads, keep, &cs[t]) != MM_OK)
+            if ((keep > 0 ? score_track_rest : score_track_kept)(m, &cfg, w, t, threads, keep,
+                                                                 &cs[t]) != MM_OK)
                 return 1;
             double b = now_ms();
             printf(" track%d %.1f", t, b - a);
