@@ -991,26 +991,39 @@ typedef struct block_rest {
     size_t at; /* where the block goes in the output */
 } block_rest;
 
-/* Room in *p (*cap elements of size, n used) for more after n. MM_OK or MM_ENOMEM. */
-static int grow(void **p, size_t *cap, size_t n, size_t more, size_t size)
+/* p (room for *cap elements of size, n of them used) with room for more
+   after n, or NULL when there is no memory (p is then unchanged). */
+static void *grow(void *p, size_t *cap, size_t n, size_t more, size_t size)
 {
-    if (more <= *cap - n && *p)
-        return MM_OK;
+    if (p && more <= *cap - n)
+        return p;
     size_t want = *cap ? *cap * 2 : 1024;
     if (want - n < more)
         want = n + more;
-    void *q = want <= SIZE_MAX / size ? realloc(*p, want * size) : NULL;
-    if (!q)
-        return MM_ENOMEM;
-    *p = q;
-    *cap = want;
-    return MM_OK;
+    void *q = want <= SIZE_MAX / size ? realloc(p, want * size) : NULL;
+    if (q)
+        *cap = want;
+    return q;
 }
 
 /* Room for more pairs after b->n. MM_OK or MM_ENOMEM. */
 static int reserve(block_out *b, size_t more)
 {
-    return grow((void **)&b->c, &b->cap, b->n, more, sizeof *b->c);
+    candidate *c = grow(b->c, &b->cap, b->n, more, sizeof *b->c);
+    if (!c)
+        return MM_ENOMEM;
+    b->c = c;
+    return MM_OK;
+}
+
+/* Room for more pairs left out after b->n. MM_OK or MM_ENOMEM. */
+static int reserve_rest(block_rest *b, size_t more)
+{
+    rest_pair *c = grow(b->c, &b->cap, b->n, more, sizeof *b->c);
+    if (!c)
+        return MM_ENOMEM;
+    b->c = c;
+    return MM_OK;
 }
 
 /*
@@ -1058,8 +1071,8 @@ static bool pinned(const model_pin *pins, size_t n_pins, int32_t partner)
  * of alternatives) and its pinned ones; *bound is the best score left out,
  * -1 when none; the pairs left out go to rest, when given, in partner
  * order (room for at most got - keep of them: pins only make fewer), and
- * their count to *n_rest. No sort: a count of the pairs per score (hist, all zero
- * before and after) gives the cut score and how many at the cut are kept,
+ * their count to *n_rest. No sort: a count of the pairs per score (hist,
+ * all zero before and after) gives the cut score and how many at the cut are kept,
  * the first ones in partner order. The solver proves that no pair left
  * out could improve the optimum, or asks for them (flow.h).
  */
@@ -1071,7 +1084,7 @@ static int prune_learner(const score_ctx *c, int32_t l, block_out *out, size_t s
     *bound = -1;
     if (c->keep <= 0 || got <= k)
         return MM_OK;
-    if (rest && grow((void **)&rest->c, &rest->cap, rest->n, got - k, sizeof *rest->c) != MM_OK)
+    if (rest && reserve_rest(rest, got - k) != MM_OK)
         return MM_ENOMEM;
     size_t before = rest ? rest->n : 0;
     for (size_t i = 0; i < got; i++) {
