@@ -47,8 +47,8 @@
  * stage sends the proof back to a model with every pair a column (never
  * with an optimal tree); one with a nonzero reduced cost is off the
  * stage's optimal face, as a fixed column would be. Together that is
- * GLPK's optimality proof over all the pairs, with a model a fifth the
- * size (the proof's memory was the largest companies' peak).
+ * GLPK's optimality proof over all the pairs, with a model a tenth as wide
+ * (the proof's memory was the largest companies' peak).
  *
  * Fairness (n_fair > 0) is not a network: for each attribute with at least
  * two groups of min_group_size learners, a column t_f in [0,1] and, per
