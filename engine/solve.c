@@ -41,14 +41,15 @@
  *
  * Proving the network simplex's optimum (prove) works the same way, with
  * fewer columns: only the pairs basic in its tree, at 1 or pinned are
- * columns (at a million employees, about a tenth of the pairs), and GLPK
+ * columns (at a million employees, 0.67 of mentoring's 9.9 million pairs
+ * and 0.57 of shadowing's 6.3 million), and GLPK
  * evaluates that basis stage by stage. Every other pair sits at 0 and is
  * priced with GLPK's row duals after each stage: one that would improve a
  * stage sends the proof back to a model with every pair a column (never
  * with an optimal tree); one with a nonzero reduced cost is off the
  * stage's optimal face, as a fixed column would be. Together that is
- * GLPK's optimality proof over all the pairs, with a model a tenth as wide
- * (the proof's memory was the largest companies' peak).
+ * GLPK's optimality proof over all the pairs, with a model a tenth to a
+ * fifth as wide (the proof's memory was the largest companies' peak).
  *
  * Fairness (n_fair > 0) is not a network: for each attribute with at least
  * two groups of min_group_size learners, a column t_f in [0,1] and, per
