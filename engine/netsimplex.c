@@ -55,12 +55,13 @@ int ns_alloc(netsimplex *ns, int32_t n_nodes, size_t cap_arcs)
     ns->succ_num = xmalloc(n, sizeof *ns->succ_num);
     ns->last_succ = xmalloc(n, sizeof *ns->last_succ);
     ns->up = xmalloc(n, sizeof *ns->up);
+    ns->slack = xmalloc(n, sizeof *ns->slack);
     ns->pi = xmalloc(n, sizeof *ns->pi);
     ns->reach = calloc(n, sizeof *ns->reach);
     ns->dirty = xmalloc(6 * n + 6, sizeof *ns->dirty);
     if (!ns->src || !ns->dst || !ns->lo || !ns->hi || !ns->flow || !ns->cost || !ns->state ||
         !ns->pred || !ns->parent || !ns->thread || !ns->rev_thread || !ns->succ_num ||
-        !ns->last_succ || !ns->up || !ns->pi || !ns->reach || !ns->dirty) {
+        !ns->last_succ || !ns->up || !ns->slack || !ns->pi || !ns->reach || !ns->dirty) {
         ns_free(ns);
         return MM_ENOMEM;
     }
@@ -72,7 +73,7 @@ void ns_free(netsimplex *ns)
     free(ns->src), free(ns->dst), free(ns->lo), free(ns->hi), free(ns->flow);
     free(ns->cost), free(ns->state);
     free(ns->pred), free(ns->parent), free(ns->thread), free(ns->rev_thread);
-    free(ns->succ_num), free(ns->last_succ), free(ns->up), free(ns->dirty);
+    free(ns->succ_num), free(ns->last_succ), free(ns->up), free(ns->slack), free(ns->dirty);
     free(ns->pi), free(ns->pi_wide), free(ns->reach), free(ns->cand);
     memset(ns, 0, sizeof *ns);
 }
@@ -214,6 +215,14 @@ static int32_t other_end(const netsimplex *ns, int32_t a, int32_t u)
 
 /* ---- start: the caller's tree into thread, sizes and potentials --------- */
 
+/* slack[u] from its tree arc pred[u] (u not the root). */
+static void set_slack(netsimplex *ns, int32_t u)
+{
+    int32_t a = ns->pred[u];
+    int64_t along = (int64_t)ns->hi[a] - ns->flow[a], against = (int64_t)ns->flow[a] - ns->lo[a];
+    ns->slack[u] = ns->up[u] ? (ns_slack){along, against} : (ns_slack){against, along};
+}
+
 int ns_start(netsimplex *ns)
 {
     int rc = MM_EINTERNAL;
@@ -290,6 +299,9 @@ int ns_start(netsimplex *ns)
         ns->succ_num[ns->parent[order[i]]] += ns->succ_num[order[i]];
     for (int32_t u = 0; u < n; u++)
         ns->last_succ[u] = order[pos[u] + ns->succ_num[u] - 1];
+    ns->slack[0] = (ns_slack){0, 0};
+    for (int32_t u = 1; u < n; u++)
+        set_slack(ns, u);
     /* potentials down the preorder: narrow when the path bound allows
        (counted afresh: a caller may have filled the arcs itself) */
     memset(ns->reach, 0, (size_t)n * sizeof *ns->reach);
@@ -539,13 +551,6 @@ static void find_join(netsimplex *ns)
     ns->join = u;
 }
 
-/* Room on tree arc pred[u] for a push towards the root (toward) or away from it. */
-static int64_t room(const netsimplex *ns, int32_t u, bool toward)
-{
-    int32_t a = ns->pred[u];
-    bool more = ns->up[u] == toward; /* the push runs along the arc */
-    return more ? (int64_t)ns->hi[a] - ns->flow[a] : (int64_t)ns->flow[a] - ns->lo[a];
-}
 
 /*
  * The leaving arc: the push runs from `first` across the entering arc to
@@ -564,7 +569,7 @@ static bool find_leaving(netsimplex *ns)
     int64_t delta = (int64_t)ns->hi[in] - ns->lo[in];
     int result = 0;
     for (int32_t u = first; u != ns->join; u = ns->parent[u]) {
-        int64_t d = room(ns, u, false);
+        int64_t d = ns->slack[u].away;
         if (d < delta) {
             delta = d;
             ns->u_out = u;
@@ -572,7 +577,7 @@ static bool find_leaving(netsimplex *ns)
         }
     }
     for (int32_t u = second; u != ns->join; u = ns->parent[u]) {
-        int64_t d = room(ns, u, true);
+        int64_t d = ns->slack[u].toward;
         if (d <= delta) {
             delta = d;
             ns->u_out = u;
@@ -593,10 +598,14 @@ static void change_flow(netsimplex *ns, bool change)
     if (ns->delta > 0) {
         int32_t val = (int32_t)(ns->state[in] * ns->delta);
         ns->flow[in] += val;
-        for (int32_t u = ns->src[in]; u != ns->join; u = ns->parent[u])
+        for (int32_t u = ns->src[in]; u != ns->join; u = ns->parent[u]) {
             ns->flow[ns->pred[u]] += ns->up[u] ? -val : val;
-        for (int32_t u = ns->dst[in]; u != ns->join; u = ns->parent[u])
+            set_slack(ns, u);
+        }
+        for (int32_t u = ns->dst[in]; u != ns->join; u = ns->parent[u]) {
             ns->flow[ns->pred[u]] += ns->up[u] ? val : -val;
+            set_slack(ns, u);
+        }
     }
     if (change) {
         int32_t out = ns->pred[ns->u_out];
@@ -651,12 +660,14 @@ static void update_tree(netsimplex *ns)
         parent[s] = below;
         ns->pred[s] = ns->pred[below];
         ns->up[s] = (int8_t)!ns->up[below];
+        ns->slack[s] = (ns_slack){ns->slack[below].away, ns->slack[below].toward};
         succ[s] = size - succ[below];
         last[s] = new_last;
     }
     parent[u_in] = v_in;
     ns->pred[u_in] = ns->in_arc;
     ns->up[u_in] = ns->src[ns->in_arc] == u_in;
+    set_slack(ns, u_in);
     succ[u_in] = size;
     last[u_in] = new_last;
 
@@ -753,7 +764,7 @@ void ns_snapshot_free(ns_snapshot *snap)
 {
     free(snap->flow), free(snap->pred), free(snap->parent), free(snap->thread);
     free(snap->rev_thread), free(snap->succ_num), free(snap->last_succ);
-    free(snap->state), free(snap->up), free(snap->pi), free(snap->pi_wide);
+    free(snap->state), free(snap->up), free(snap->slack), free(snap->pi), free(snap->pi_wide);
     memset(snap, 0, sizeof *snap);
 }
 
@@ -771,13 +782,14 @@ int ns_save(const netsimplex *ns, ns_snapshot *snap)
     snap->succ_num = xmalloc(n, sizeof *snap->succ_num);
     snap->last_succ = xmalloc(n, sizeof *snap->last_succ);
     snap->up = xmalloc(n, sizeof *snap->up);
+    snap->slack = xmalloc(n, sizeof *snap->slack);
     snap->wide = ns->wide;
     if (ns->wide)
         snap->pi_wide = xmalloc(n, sizeof *snap->pi_wide);
     else
         snap->pi = xmalloc(n, sizeof *snap->pi);
     if (!snap->flow || !snap->state || !snap->pred || !snap->parent || !snap->thread ||
-        !snap->rev_thread || !snap->succ_num || !snap->last_succ || !snap->up ||
+        !snap->rev_thread || !snap->succ_num || !snap->last_succ || !snap->up || !snap->slack ||
         (!snap->pi && !snap->pi_wide)) {
         ns_snapshot_free(snap);
         return MM_ENOMEM;
@@ -791,6 +803,7 @@ int ns_save(const netsimplex *ns, ns_snapshot *snap)
     memcpy(snap->succ_num, ns->succ_num, n * sizeof *snap->succ_num);
     memcpy(snap->last_succ, ns->last_succ, n * sizeof *snap->last_succ);
     memcpy(snap->up, ns->up, n * sizeof *snap->up);
+    memcpy(snap->slack, ns->slack, n * sizeof *snap->slack);
     if (ns->wide)
         memcpy(snap->pi_wide, ns->pi_wide, n * sizeof *snap->pi_wide);
     else
@@ -811,6 +824,7 @@ void ns_restore(netsimplex *ns, const ns_snapshot *snap)
     memcpy(ns->succ_num, snap->succ_num, n * sizeof *snap->succ_num);
     memcpy(ns->last_succ, snap->last_succ, n * sizeof *snap->last_succ);
     memcpy(ns->up, snap->up, n * sizeof *snap->up);
+    memcpy(ns->slack, snap->slack, n * sizeof *snap->slack);
     /* potentials that widened since stay wide */
     if (snap->wide)
         memcpy(ns->pi_wide, snap->pi_wide, n * sizeof *snap->pi_wide);
