@@ -5,10 +5,12 @@
  * saying whether it points to the parent); a preorder threaded through
  * thread[] (circular, from the root) and back through rev_thread[];
  * succ_num[u] nodes in u's subtree, whose preorder segment ends at
- * last_succ[u]. One pivot walks the cycle of the entering arc up to the
- * join (the common ancestor), pushes delta round it, re-hangs the subtree
- * cut off by the leaving arc under the entering arc, and shifts the
- * potentials of that subtree; its cost is the cycle plus the subtree.
+ * last_succ[u]; slack[u], the room left on pred[u] for a push towards the
+ * root and away from it (kept in step with its flow). One pivot walks the
+ * cycle of the entering arc up to the join (the common ancestor), pushes
+ * delta round it, re-hangs the subtree cut off by the leaving arc under the
+ * entering arc, and shifts the potentials of that subtree; its cost is the
+ * cycle plus the subtree.
  *
  * Strong feasibility: when every node can send a positive amount of flow
  * to the root along its tree path in the starting tree, choosing as the
