@@ -24,7 +24,8 @@ void flow_free(flow_net *f)
     free(f->lpins), free(f->ppins), free(f->first);
     free(f->priced), free(f->priced_next), free(f->priced_head);
     free(f->priced_arc), free(f->priced_pool);
-    free(f->pool), free(f->pool_in), free(f->pool_first), free(f->pool_len);
+    free(f->pool_src), free(f->pool_skip), free(f->pool_order);
+    free(f->pool_in), free(f->pool_first), free(f->pool_len);
     memset(f, 0, sizeof *f);
 }
 
@@ -395,10 +396,17 @@ static bool in_network(const flow_net *f, int32_t l, int32_t q)
     return false;
 }
 
-/* Adds pool entry k to the network as a priced pair. */
-static int add_priced(flow_net *f, size_t k)
+/* Pool entry k of learner l: its pair. */
+static const rest_pair *pool_pair(const flow_net *f, int32_t l, size_t k)
 {
-    const candidate *c = &f->pool[k];
+    return &f->pool_src[l][k - (size_t)f->pool_first[l]];
+}
+
+/* Adds pool entry k of learner l to the network as a priced pair. */
+static int add_priced(flow_net *f, int32_t l, size_t k)
+{
+    const rest_pair *rp = pool_pair(f, l, k);
+    const candidate pair = {l, rp->partner, rp->score, rp->overlap}, *c = &pair;
     if (f->n_priced == f->cap_priced) {
         size_t cap = f->cap_priced ? 2 * f->cap_priced : 256;
         candidate *pc = realloc(f->priced, cap * sizeof *pc);
@@ -441,59 +449,63 @@ static void unprice(flow_net *f, size_t n_priced)
     f->n_priced = n_priced;
 }
 
-/* Learner l's eligible pairs outside the network, into the pool, once. */
+/* Learner l's left-out pairs into the pool, once: looked up and checked,
+   not copied. */
 static int pool_learner(flow_net *f, int32_t l)
 {
     const solve_problem *p = f->p;
-    const candidate *pairs = NULL;
+    const rest_pair *pairs = NULL;
     size_t n = 0;
-    int rc = p->pairs_of(p->pairs_ctx, l, &pairs, &n);
+    int32_t skip = -1;
+    int rc = p->pairs_of(p->pairs_ctx, l, &pairs, &n, &skip);
     if (rc != MM_OK)
         return rc;
+    if (n > UINT32_MAX || (n && !pairs))
+        return MM_EINTERNAL;
+    for (size_t j = 0; j < n; j++)
+        if (pairs[j].partner < 0 || (size_t)pairs[j].partner >= p->n_emps ||
+            pairs[j].score < 0 || pairs[j].score > MAX_SCORE)
+            return MM_EINTERNAL;
     if (n > f->cap_pool - f->n_pool) {
         size_t cap = f->cap_pool ? 2 * f->cap_pool : 4096;
         while (cap < f->n_pool + n)
             cap *= 2;
-        candidate *pc = realloc(f->pool, cap * sizeof *pc);
-        if (!pc)
-            return MM_ENOMEM;
-        f->pool = pc;
         uint8_t *pi = realloc(f->pool_in, cap);
         if (!pi)
             return MM_ENOMEM;
         f->pool_in = pi;
         f->cap_pool = cap;
     }
-    size_t k = f->n_pool;
-    for (size_t j = 0; j < n; j++) {
-        const candidate *c = &pairs[j];
-        if (c->learner != l || c->partner < 0 || (size_t)c->partner >= p->n_emps ||
-            c->score < 0 || c->score > MAX_SCORE)
-            return MM_EINTERNAL;
-        if (!f->pnode[c->partner] || in_network(f, l, c->partner))
-            continue;
-        f->pool[k] = *c;
-        f->pool_in[k++] = 0;
-    }
+    memset(f->pool_in + f->n_pool, 0, n);
+    f->pool_src[l] = pairs;
+    f->pool_skip[l] = skip;
     f->pool_first[l] = (int64_t)f->n_pool;
-    f->pool_len[l] = (uint32_t)(k - f->n_pool);
-    f->n_pool = k;
+    f->pool_len[l] = (uint32_t)n;
+    f->pool_order[f->n_order++] = l;
+    f->n_pool += n;
     return MM_OK;
 }
 
-/* Pool entry k joins the network when its reduced cost is negative. */
-static int price_entry(flow_net *f, size_t k, size_t *added)
+/* Pool entry k of learner l joins the network when its reduced cost is
+   negative, unless the pair is there already (then it is marked, once). */
+static int price_entry(flow_net *f, int32_t l, size_t k, size_t *added)
 {
-    const candidate *c = &f->pool[k];
     if (f->pool_in[k])
         return MM_OK;
-    ns_pot rcost = -((ns_pot)f->w_ses + (ns_pot)f->w_score * c->score) +
-                   ns_potential(&f->ns, f->pnode[c->partner]) -
-                   ns_potential(&f->ns, f->lnode[c->learner]);
+    const rest_pair *rp = pool_pair(f, l, k);
+    int32_t q = rp->partner;
+    if (q == f->pool_skip[l] || !f->pnode[q])
+        return MM_OK;
+    ns_pot rcost = -((ns_pot)f->w_ses + (ns_pot)f->w_score * rp->score) +
+                   ns_potential(&f->ns, f->pnode[q]) - ns_potential(&f->ns, f->lnode[l]);
     if (rcost >= 0)
         return MM_OK;
+    if (in_network(f, l, q)) {
+        f->pool_in[k] = 1;
+        return MM_OK;
+    }
     ++*added;
-    return add_priced(f, k);
+    return add_priced(f, l, k);
 }
 
 /*
@@ -520,7 +532,7 @@ static int price_pass(flow_net *f, const int32_t *open, size_t n_open, int32_t *
             continue; /* no node (no capacity), or the pins fill it */
         size_t end = (size_t)f->pool_first[l] + f->pool_len[l];
         for (size_t k = (size_t)f->pool_first[l]; k < end && rc == MM_OK; k++)
-            rc = price_entry(f, k, added);
+            rc = price_entry(f, l, k, added);
     }
     return rc;
 }
@@ -536,11 +548,12 @@ static bool priced_learner(const flow_net *f, int32_t l)
  * changes only with the potential of its learner or its partner, so only
  * the pairs of the nodes the pivots moved (f->ns.moved, from the optimum
  * on) are priced: by learner, through the pool; by partner, through
- * by_partner, which indexes the pool's first n_indexed entries (later ones,
- * few, are all looked at). As flow_price otherwise.
+ * by_partner (with its learner in by_learner), which indexes the pool of
+ * the first n_indexed learners of pool_order (later ones, few, are all
+ * looked at). As flow_price otherwise.
  */
 static int price_moved(flow_net *f, const size_t *by_first, const size_t *by_partner,
-                       size_t n_indexed)
+                       const int32_t *by_learner, size_t n_indexed)
 {
     const solve_problem *p = f->p;
     const uint8_t *moved = f->ns.moved;
@@ -555,21 +568,24 @@ static int price_moved(flow_net *f, const size_t *by_first, const size_t *by_par
                 break;
             size_t end = (size_t)f->pool_first[l] + f->pool_len[l];
             for (size_t k = (size_t)f->pool_first[l]; k < end && rc == MM_OK; k++)
-                rc = price_entry(f, k, &added);
+                rc = price_entry(f, l, k, &added);
         }
         for (size_t q = 0; q < p->n_emps && rc == MM_OK; q++) {
             if (!f->pnode[q] || !moved[f->pnode[q]])
                 continue;
             for (size_t i = by_first[q]; i < by_first[q + 1] && rc == MM_OK; i++) {
-                int32_t l = f->pool[by_partner[i]].learner;
+                int32_t l = by_learner[i];
                 if (!moved[f->lnode[l]] && priced_learner(f, l))
-                    rc = price_entry(f, by_partner[i], &added);
+                    rc = price_entry(f, l, by_partner[i], &added);
             }
         }
-        for (size_t k = n_indexed; k < f->n_pool && rc == MM_OK; k++) {
-            int32_t l = f->pool[k].learner;
-            if (!moved[f->lnode[l]] && priced_learner(f, l))
-                rc = price_entry(f, k, &added);
+        for (size_t o = n_indexed; o < f->n_order && rc == MM_OK; o++) {
+            int32_t l = f->pool_order[o];
+            if (moved[f->lnode[l]] || !priced_learner(f, l))
+                continue;
+            size_t end = (size_t)f->pool_first[l] + f->pool_len[l];
+            for (size_t k = (size_t)f->pool_first[l]; k < end && rc == MM_OK; k++)
+                rc = price_entry(f, l, k, &added);
         }
         if (rc != MM_OK || added == 0)
             break;
@@ -688,7 +704,10 @@ int flow_price(flow_net *f)
     if (!f->pool_first) {
         f->pool_first = malloc(n * sizeof *f->pool_first);
         f->pool_len = xcalloc(n, sizeof *f->pool_len);
-        if (!f->pool_first || !f->pool_len)
+        f->pool_src = xcalloc(n, sizeof *f->pool_src);
+        f->pool_skip = malloc(n * sizeof *f->pool_skip);
+        f->pool_order = malloc(n * sizeof *f->pool_order);
+        if (!f->pool_first || !f->pool_len || !f->pool_src || !f->pool_skip || !f->pool_order)
             return MM_ENOMEM;
         for (size_t e = 0; e < n; e++)
             f->pool_first[e] = -1;
@@ -763,23 +782,34 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
     ns->eager = true; /* each re-solve starts from the optimum, one arc more */
     f->fixed_arcs = true;
     /* the pool by partner, for pricing only what each re-solve moved */
-    size_t n_indexed = f->n_pool;
+    size_t n_indexed = f->n_order, n_entries = f->n_pool;
     size_t *by_first = NULL, *by_partner = NULL;
+    int32_t *by_learner = NULL;
     uint8_t *moved = NULL;
     if (p->pairs_of && f->pool_first) {
         by_first = calloc(ne + 1, sizeof *by_first);
-        by_partner = malloc((n_indexed ? n_indexed : 1) * sizeof *by_partner);
+        by_partner = malloc((n_entries ? n_entries : 1) * sizeof *by_partner);
+        by_learner = malloc((n_entries ? n_entries : 1) * sizeof *by_learner);
         moved = calloc((size_t)ns->n_nodes + 1, 1);
-        if (!by_first || !by_partner || !moved) {
+        if (!by_first || !by_partner || !by_learner || !moved) {
             rc = MM_ENOMEM;
             goto done;
         }
-        for (size_t k = 0; k < n_indexed; k++)
-            by_first[f->pool[k].partner + 1]++;
+        for (size_t o = 0; o < n_indexed; o++) {
+            int32_t who = f->pool_order[o];
+            for (uint32_t i = 0; i < f->pool_len[who]; i++)
+                by_first[f->pool_src[who][i].partner + 1]++;
+        }
         for (size_t q = 0; q < p->n_emps; q++)
             by_first[q + 1] += by_first[q];
-        for (size_t k = 0; k < n_indexed; k++)
-            by_partner[by_first[f->pool[k].partner]++] = k;
+        for (size_t o = 0; o < n_indexed; o++) {
+            int32_t who = f->pool_order[o];
+            for (uint32_t i = 0; i < f->pool_len[who]; i++) {
+                size_t at = by_first[f->pool_src[who][i].partner]++;
+                by_partner[at] = (size_t)f->pool_first[who] + i;
+                by_learner[at] = who;
+            }
+        }
         for (size_t q = p->n_emps; q > 0; q--)
             by_first[q] = by_first[q - 1];
         by_first[0] = 0;
@@ -796,7 +826,8 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
         if (rc == MM_OK)
             rc = flow_solve(f);
         if (rc == MM_OK && p->pairs_of)
-            rc = moved ? price_moved(f, by_first, by_partner, n_indexed) : flow_price(f);
+            rc = moved ? price_moved(f, by_first, by_partner, by_learner, n_indexed)
+                       : flow_price(f);
         if (rc == MM_OK) {
             flow_solution(f, NULL, &l, &x, &s);
             certified[i] = p->pairs_of || flow_uncertified(f, scratch) == 0;
@@ -820,7 +851,7 @@ done:
     ns_snapshot_free(&snap);
     free(scratch);
     free(heads);
-    free(by_first), free(by_partner), free(moved);
+    free(by_first), free(by_partner), free(by_learner), free(moved);
     return rc;
 }
 

@@ -64,10 +64,16 @@ typedef struct flow_net {
     int32_t *priced_next;     /* per priced pair: the learner's next, -1 = none */
     int32_t *priced_head;     /* per employee: its first priced pair, -1 = none */
     size_t n_priced, cap_priced;
-    /* pricing's pool: each open learner's pairs outside the network, gathered
-       once (pool_first[l] < 0: not yet); pool_in marks the ones priced in since,
-       priced_pool names the pool entry of each priced pair */
-    candidate *pool;
+    /* pricing's pool: each open learner's left-out pairs, read in place
+       (pool_src[l], less partner pool_skip[l]) and numbered from pool_first[l]
+       (< 0: not yet looked up), learners in the order looked up in
+       pool_order; pool_in marks the entries priced in since, or found in the
+       network, priced_pool names the pool entry of each priced pair (at a
+       million employees, copying them as candidates wrote 1.5 GB) */
+    const rest_pair **pool_src;
+    int32_t *pool_skip;
+    int32_t *pool_order;
+    size_t n_order;
     uint8_t *pool_in;
     size_t n_pool, cap_pool;
     int64_t *pool_first;

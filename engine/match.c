@@ -164,7 +164,6 @@ static void track_free(match_track *t)
     cand_set_free(&t->cands);
     solve_result_free(&t->sol);
     solve_warm_free(t->warm);
-    free(t->pricing.view);
     free(t->arcs_owned);
     free(t->arc_first);
     free(t->pinned);
@@ -349,28 +348,17 @@ static int check_pins(match_result *r, match_track *mt, mm_diag *diag)
 }
 
 /* solve_problem.pairs_of: a learner's pairs left out (scored with the rest,
-   match_score), less (shadowing) its mentor once known, as candidates. */
-static int pairs_of(void *ctx, int32_t learner, const candidate **pairs, size_t *n)
+   match_score), read in place; shadowing skips the learner's mentor once known. */
+static int pairs_of(void *ctx, int32_t learner, const rest_pair **pairs, size_t *n,
+                    int32_t *skip)
 {
     struct match_pricing *pr = ctx;
     const cand_set *cs = &pr->r->t[pr->track].cands;
-    int32_t mentor = pr->mentor ? pr->mentor[learner] : -1;
     if (!cs->rest || learner < 0 || (size_t)learner >= cs->n_emps)
         return MM_EINTERNAL;
-    const rest_pair *rp = cs->rest + cs->rest_first[learner];
-    size_t m = cs->rest_first[learner + 1] - cs->rest_first[learner], k = 0;
-    if (m > pr->view_cap) {
-        candidate *v = realloc(pr->view, m * sizeof *v);
-        if (!v)
-            return MM_ENOMEM;
-        pr->view = v;
-        pr->view_cap = m;
-    }
-    for (size_t i = 0; i < m; i++)
-        if (rp[i].partner != mentor)
-            pr->view[k++] = (candidate){learner, rp[i].partner, rp[i].score, rp[i].overlap};
-    *pairs = pr->view;
-    *n = k;
+    *pairs = cs->rest + cs->rest_first[learner];
+    *n = cs->rest_first[learner + 1] - cs->rest_first[learner];
+    *skip = pr->mentor ? pr->mentor[learner] : -1;
     return MM_OK;
 }
 

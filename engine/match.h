@@ -74,8 +74,6 @@ typedef struct match_track {
         const struct match_result *r;
         int32_t track;
         const int32_t *mentor; /* shadowing: the mentors, left out of the pairs given */
-        candidate *view;       /* pairs_of's answer, the rest as candidates less the mentor */
-        size_t view_cap;
     } pricing;
     int32_t rounds; /* solves that asked for more pairs */
     uint64_t pivots; /* the network simplex's, over every round (ahead too) */

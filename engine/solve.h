@@ -80,14 +80,16 @@ typedef struct solve_problem {
        The optimum is over all eligible pairs only when the solve certifies
        that no left-out pair could improve it (solve_result.n_uncertified). */
     const int32_t *pruned_bound;
-    /* Pricing the pruned pairs of a learner the bound cannot clear: the
-       eligible pairs of learner l, sorted by partner, every one not among
-       its arcs at least, into *pairs (owned by the callee, valid until its
-       next call); MM_OK or an error code. With
-       it, the solve prices those pairs with the optimum's duals and returns
-       the ones that would improve it (solve_result.more); without it, it
-       names the learners (solve_result.uncertified). */
-    int (*pairs_of)(void *ctx, int32_t learner, const candidate **pairs, size_t *n);
+    /* Pricing the pruned pairs of a learner the bound cannot clear: learner
+       l's eligible pairs left out of its arcs, sorted by partner, in
+       (*pairs)[0 .. *n) (the callee's, valid as long as the problem; read
+       in place, never copied), less any with partner *skip (-1: none);
+       MM_OK or an error code. With it, the solve prices those pairs with
+       the optimum's duals and returns the ones that would improve it
+       (solve_result.more); without it, it names the learners
+       (solve_result.uncertified). */
+    int (*pairs_of)(void *ctx, int32_t learner, const rest_pair **pairs, size_t *n,
+                    int32_t *skip);
     void *pairs_ctx;
     /* Benchmarks only: SOLVE_AUTO stops after the network simplex, without
        GLPK's proof (method "network-simplex"). */

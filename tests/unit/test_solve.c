@@ -394,23 +394,39 @@ static void test_brute_fair_shadowing(void **state)
  * final optimum must be the brute-force optimum over every pair; and both
  * outcomes (cleared at once, pairs given back) must occur.
  */
-/* pairs_of for the pricing mode: every pair of the learner, from the instance */
+/* pairs_of for the pricing mode: every pair of the learner, from the
+   instance (those among its arcs too, which the solve must pass over), each
+   learner's in its own stretch of buf, valid as long as the source */
 typedef struct pair_source {
     const inst *in;
-    candidate buf[MAX_A];
+    rest_pair buf[MAX_A];
+    size_t used, at[MAX_E], len[MAX_E];
+    uint8_t made[MAX_E];
     int calls;
 } pair_source;
 
-static int pairs_of_inst(void *ctx, int32_t learner, const candidate **pairs, size_t *n)
+static int pairs_of_inst(void *ctx, int32_t learner, const rest_pair **pairs, size_t *n,
+                         int32_t *skip)
 {
     pair_source *ps = ctx;
-    size_t k = 0;
-    for (size_t a = 0; a < ps->in->n_arcs; a++)
-        if (ps->in->arcs[a].learner == learner)
-            ps->buf[k++] = ps->in->arcs[a];
+    assert_true(learner >= 0 && learner < MAX_E);
+    if (!ps->made[learner]) {
+        ps->at[learner] = ps->used;
+        for (size_t a = 0; a < ps->in->n_arcs; a++) {
+            const candidate *c = &ps->in->arcs[a];
+            if (c->learner == learner) {
+                assert_true(ps->used < MAX_A);
+                ps->buf[ps->used++] =
+                    (rest_pair){c->partner, (int16_t)c->score, (uint16_t)c->overlap};
+            }
+        }
+        ps->len[learner] = ps->used - ps->at[learner];
+        ps->made[learner] = 1;
+    }
     ps->calls++;
-    *pairs = ps->buf;
-    *n = k;
+    *pairs = ps->buf + ps->at[learner];
+    *n = ps->len[learner];
+    *skip = -1;
     return MM_OK;
 }
 
