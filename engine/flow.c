@@ -476,7 +476,8 @@ static int pool_learner(flow_net *f, int32_t l)
         f->pool_in = pi;
         f->cap_pool = cap;
     }
-    memset(f->pool_in + f->n_pool, 0, n);
+    if (n)
+        memset(f->pool_in + f->n_pool, 0, n); /* pool_in may be NULL while n is 0 */
     f->pool_src[l] = pairs;
     f->pool_skip[l] = skip;
     f->pool_first[l] = (int64_t)f->n_pool;
