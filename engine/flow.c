@@ -509,6 +509,16 @@ static int price_entry(flow_net *f, int32_t l, size_t k, size_t *added)
     return add_priced(f, l, k);
 }
 
+/* Every pool entry of learner l (pooled already), as price_entry. */
+static int price_learner(flow_net *f, int32_t l, size_t *added)
+{
+    int rc = MM_OK;
+    size_t end = (size_t)f->pool_first[l] + f->pool_len[l];
+    for (size_t k = (size_t)f->pool_first[l]; k < end && rc == MM_OK; k++)
+        rc = price_entry(f, l, k, added);
+    return rc;
+}
+
 /*
  * One pricing pass: the open learners' pooled pairs with a negative reduced
  * cost join the network (learners gathered into the pool first, together).
@@ -531,9 +541,7 @@ static int price_pass(flow_net *f, const int32_t *open, size_t n_open, int32_t *
         int32_t l = open[i];
         if (!f->lnode[l] || f->lpins[l] >= p->learner_cap[l])
             continue; /* no node (no capacity), or the pins fill it */
-        size_t end = (size_t)f->pool_first[l] + f->pool_len[l];
-        for (size_t k = (size_t)f->pool_first[l]; k < end && rc == MM_OK; k++)
-            rc = price_entry(f, l, k, added);
+        rc = price_learner(f, l, added);
     }
     return rc;
 }
@@ -567,9 +575,7 @@ static int price_moved(flow_net *f, const size_t *by_first, const size_t *by_par
                 continue;
             if (f->pool_first[l] < 0 && (rc = pool_learner(f, l)) != MM_OK)
                 break;
-            size_t end = (size_t)f->pool_first[l] + f->pool_len[l];
-            for (size_t k = (size_t)f->pool_first[l]; k < end && rc == MM_OK; k++)
-                rc = price_entry(f, l, k, &added);
+            rc = price_learner(f, l, &added);
         }
         for (size_t q = 0; q < p->n_emps && rc == MM_OK; q++) {
             if (!f->pnode[q] || !moved[f->pnode[q]])
@@ -582,11 +588,8 @@ static int price_moved(flow_net *f, const size_t *by_first, const size_t *by_par
         }
         for (size_t o = n_indexed; o < f->n_order && rc == MM_OK; o++) {
             int32_t l = f->pool_order[o];
-            if (moved[f->lnode[l]] || !priced_learner(f, l))
-                continue;
-            size_t end = (size_t)f->pool_first[l] + f->pool_len[l];
-            for (size_t k = (size_t)f->pool_first[l]; k < end && rc == MM_OK; k++)
-                rc = price_entry(f, l, k, &added);
+            if (!moved[f->lnode[l]] && priced_learner(f, l))
+                rc = price_learner(f, l, &added);
         }
         if (rc != MM_OK || added == 0)
             break;

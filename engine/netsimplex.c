@@ -553,7 +553,6 @@ static void find_join(netsimplex *ns)
     ns->join = u;
 }
 
-
 /*
  * The leaving arc: the push runs from `first` across the entering arc to
  * `second`, so it goes down the tree from the join to first and up from
