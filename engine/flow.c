@@ -819,6 +819,10 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
         by_first[0] = 0;
         ns->moved = moved;
     }
+    /* each re-solve looks only where its pivots moved potentials (ns_local):
+       at a million employees a pass over every arc was most of a re-solve */
+    ns_local local;
+    bool use_local = ns_local_build(ns, &local) == MM_OK; /* else: slower, not wrong */
     for (size_t i = 0; i < n; i++) {
         int32_t e = partners[i], a = f->sarc[e];
         extra_learners[i] = score_gain[i] = 0;
@@ -826,6 +830,7 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
         /* no pairs, or a slot to spare: one more changes nothing */
         if (a < 0 || ns->flow[a] < ns->hi[a])
             continue;
+        ns->local = use_local ? &local : NULL; /* at the base optimum */
         rc = ns_add_arc(ns, 0, f->pnode[e], 0, 1, 0);
         if (rc == MM_OK)
             rc = flow_solve(f);
@@ -849,6 +854,9 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
         if (rc != MM_OK)
             break;
     }
+    ns->local = NULL;
+    if (use_local)
+        ns_local_free(&local);
 done:
     ns->moved = NULL;
     f->fixed_arcs = false;

@@ -350,6 +350,7 @@ int ns_start(netsimplex *ns)
     ns->n_runner = 0;
     ns->pivots = 0;
     ns->listings = 0;
+    ns->local = NULL; /* a started tree is no optimum */
     rc = MM_OK;
 done:
     free(first), free(child), free(order), free(pos), free(balance), free(in_tree);
@@ -501,6 +502,54 @@ static bool list_eligible(netsimplex *ns)
     return true;
 }
 
+/* Arc a onto the list, which grows as needed (local pricing); false when
+   there is no room. */
+static bool list_arc(netsimplex *ns, int32_t a)
+{
+    if (ns->n_cand == ns->cap_cand) {
+        size_t cap = ns->cap_cand ? 2 * ns->cap_cand : 1024;
+        int32_t *grown = realloc(ns->cand, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        ns->cand = grown;
+        ns->cap_cand = cap;
+    }
+    ns->cand[ns->n_cand++] = a;
+    return true;
+}
+
+/*
+ * Local pricing's search: the eligible arcs of the queued nodes join the
+ * list, and the most negative of the list and of the arcs added since the
+ * index enters; false when none is eligible (the optimum).
+ */
+static bool find_local(netsimplex *ns)
+{
+    ns_local *loc = ns->local;
+    for (size_t i = 0; i < loc->n_queue; i++) {
+        int32_t u = loc->queue[i];
+        loc->queued[u] = 0;
+        for (size_t k = loc->first[u]; k < loc->first[u + 1] && !loc->lost; k++)
+            if (signed_rc(ns, (size_t)loc->arcs[k]) < 0 && !list_arc(ns, loc->arcs[k]))
+                loc->lost = true;
+    }
+    loc->n_queue = 0;
+    int64_t i = best_eligible(ns, ns->cand, &ns->n_cand);
+    ns_pot best = i >= 0 ? signed_rc(ns, (size_t)ns->cand[i]) : 0;
+    size_t best_arc = i >= 0 ? (size_t)ns->cand[i] : SIZE_MAX;
+    for (size_t a = loc->base; a < ns->n_arcs; a++) {
+        ns_pot rc = signed_rc(ns, a);
+        if (rc < best) {
+            best = rc;
+            best_arc = a;
+        }
+    }
+    if (best_arc == SIZE_MAX)
+        return false;
+    ns->in_arc = (int32_t)best_arc;
+    return true;
+}
+
 static bool find_entering(netsimplex *ns)
 {
     size_t m = ns->n_arcs, e = ns->next_arc, left = ns->block;
@@ -511,6 +560,8 @@ static bool find_entering(netsimplex *ns)
 
     if (m == 0)
         return false;
+    if (ns->local && !ns->local->lost)
+        return find_local(ns);
     if (ns->n_cand > 0 && pick_listed(ns))
         return true;
     if (ns->n_runner > 0 && pick_runner(ns))
@@ -708,6 +759,14 @@ static void update_potentials(netsimplex *ns)
     if (ns->moved)
         for (int32_t u = u_in; u != end; u = ns->thread[u])
             ns->moved[u] = 1;
+    if (ns->local) {
+        ns_local *loc = ns->local;
+        for (int32_t u = u_in; u != end; u = ns->thread[u])
+            if (!loc->queued[u]) {
+                loc->queued[u] = 1;
+                loc->queue[loc->n_queue++] = u;
+            }
+    }
     if (ns->wide) {
         for (int32_t u = u_in; u != end; u = ns->thread[u])
             ns->pi_wide[u] += sigma;
@@ -837,4 +896,46 @@ void ns_restore(netsimplex *ns, const ns_snapshot *snap)
     ns->next_arc = 0;
     ns->n_cand = 0;
     ns->n_runner = 0;
+    if (ns->local) {
+        ns_local *loc = ns->local;
+        for (size_t i = 0; i < loc->n_queue; i++)
+            loc->queued[loc->queue[i]] = 0;
+        loc->n_queue = 0;
+        loc->lost = false;
+    }
+}
+
+int ns_local_build(const netsimplex *ns, ns_local *loc)
+{
+    size_t n = (size_t)ns->n_nodes, m = ns->n_arcs;
+    memset(loc, 0, sizeof *loc);
+    loc->base = m;
+    loc->first = calloc(n + 1, sizeof *loc->first);
+    loc->arcs = xmalloc(2 * m, sizeof *loc->arcs);
+    loc->queue = xmalloc(n, sizeof *loc->queue);
+    loc->queued = calloc(n ? n : 1, 1);
+    if (!loc->first || !loc->arcs || !loc->queue || !loc->queued) {
+        ns_local_free(loc);
+        return MM_ENOMEM;
+    }
+    for (size_t a = 0; a < m; a++) {
+        loc->first[ns->src[a] + 1]++;
+        loc->first[ns->dst[a] + 1]++;
+    }
+    for (size_t u = 0; u < n; u++)
+        loc->first[u + 1] += loc->first[u];
+    for (size_t a = 0; a < m; a++) { /* each node's arcs in arc order */
+        loc->arcs[loc->first[ns->src[a]]++] = (int32_t)a;
+        loc->arcs[loc->first[ns->dst[a]]++] = (int32_t)a;
+    }
+    for (size_t u = n; u > 0; u--)
+        loc->first[u] = loc->first[u - 1];
+    loc->first[0] = 0;
+    return MM_OK;
+}
+
+void ns_local_free(ns_local *loc)
+{
+    free(loc->first), free(loc->arcs), free(loc->queue), free(loc->queued);
+    memset(loc, 0, sizeof *loc);
 }

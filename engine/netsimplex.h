@@ -44,6 +44,25 @@ typedef struct ns_slack {
 
 enum { NS_TREE = 0, NS_LOWER = 1, NS_UPPER = -1 }; /* arc state; fixed non-tree arcs are 0 too */
 
+/*
+ * Local pricing, for pivoting on from an optimum after a change (slot
+ * values): an arc can only become eligible when the potential of one of
+ * its ends moves, or when it was added after the optimum. So each node's
+ * arcs are indexed once (the first base of them), the pivots queue the
+ * nodes whose potential they move, and the search looks only at the
+ * queued nodes' arcs and at the arcs added since; none left eligible is
+ * the optimum, with no pass over every arc.
+ */
+typedef struct ns_local {
+    size_t base;     /* arcs 0 .. base - 1 are indexed */
+    size_t *first;   /* n_nodes + 1 offsets into arcs */
+    int32_t *arcs;   /* each node's arcs, 2 base entries */
+    int32_t *queue;  /* nodes whose potential moved, their arcs not yet looked at */
+    size_t n_queue;
+    uint8_t *queued; /* per node */
+    bool lost;       /* a listed arc did not fit: search every arc until ns_restore */
+} ns_local;
+
 typedef struct netsimplex {
     int32_t n_nodes;
     size_t n_arcs, cap_arcs;
@@ -81,6 +100,10 @@ typedef struct netsimplex {
        pivots in 59 s became 421,000 in 25 s; a cold solve listing as
        eagerly takes several times as long) */
     bool eager;
+    /* the caller's, or NULL: local pricing (ns_local_build); the network
+       must then be at an optimum (none of arcs 0 .. base - 1 eligible)
+       with the queue empty, as after ns_local_build or ns_restore */
+    ns_local *local;
     /* the caller's, 0 .. NS_RUNNERS_MAX: a block search also keeps that many
        runners-up (the block's next most negative arcs), which the next pivots
        take, the best still eligible first, before searching again (set for
@@ -115,7 +138,8 @@ int ns_permute(netsimplex *ns, const int32_t *order);
  * Builds the tree from pred[] (every node but the root names an arc that
  * touches it; together they must form a spanning tree), the potentials,
  * and the states of the other arcs from their flows: at lo or hi, or
- * fixed (lo == hi). Returns MM_OK, or MM_EINTERNAL when pred[] is not a
+ * fixed (lo == hi); local pricing stops (ns->local = NULL). Returns
+ * MM_OK, or MM_EINTERNAL when pred[] is not a
  * spanning tree, a flow is out of bounds, a non-tree arc is strictly
  * between its bounds, or the flows do not balance at some node.
  */
@@ -141,6 +165,11 @@ ns_pot ns_reduced_cost(const netsimplex *ns, size_t a);
  */
 int ns_certify(const netsimplex *ns); /* MM_OK, MM_EINTERNAL (a condition fails), MM_ENOMEM */
 
+/* Indexes the arcs of ns by node for local pricing (loc->base = n_arcs),
+   with an empty queue. MM_OK or MM_ENOMEM. */
+int ns_local_build(const netsimplex *ns, ns_local *loc);
+void ns_local_free(ns_local *loc);
+
 /* Saved flows, states and tree, to return to an optimum after changing it. */
 typedef struct ns_snapshot {
     size_t n_arcs;
@@ -153,7 +182,8 @@ typedef struct ns_snapshot {
 } ns_snapshot;
 
 int ns_save(const netsimplex *ns, ns_snapshot *snap);
-/* Restores ns to the snapshot (arcs added since are dropped). */
+/* Restores ns to the snapshot (arcs added since are dropped); empties the
+   local pricing's queue. */
 void ns_restore(netsimplex *ns, const ns_snapshot *snap);
 void ns_snapshot_free(ns_snapshot *snap);
 

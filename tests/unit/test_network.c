@@ -377,6 +377,79 @@ static void test_runners(void **state)
     assert_true(differ > 40);
 }
 
+/*
+ * Local pricing (ns_local): from the optimum of a random pairing, rounds
+ * as the slot values do them: a few arcs are added (a partner's slot more,
+ * pairs worth more), the local search pivots on, and the optimum reached
+ * must be certified and equal a solve from scratch with the same arcs;
+ * then ns_restore goes back to the base optimum with the queue empty, and
+ * nothing is left to pivot. A third of the instances have wide potentials.
+ */
+static void test_local_pricing(void **state)
+{
+    (void)state;
+    int pivoted = 0;
+    for (uint64_t seed = 1; seed <= 60; seed++) {
+        int64_t scale = seed % 3 ? 1 : (int64_t)1 << 40;
+        netsimplex a;
+        pairing_big(&a, seed, scale);
+        int np = 0, nl = 0;
+        for (size_t e = 0; e < a.n_arcs; e++) {
+            np += a.src[e] == 0;
+            nl += a.dst[e] == 0;
+        }
+        assert_int_equal(ns_start(&a), MM_OK);
+        assert_int_equal(ns_run(&a), MM_OK);
+        ns_snapshot snap;
+        ns_local loc;
+        assert_int_equal(ns_save(&a, &snap), MM_OK);
+        assert_int_equal(ns_local_build(&a, &loc), MM_OK);
+        assert_int_equal(loc.base, a.n_arcs);
+        for (int round = 0; round < 4; round++) {
+            a.local = &loc;
+            int32_t add[3][3];
+            int n_add = 1 + rnd(3);
+            for (int i = 0; i < n_add; i++) {
+                int q = 1 + rnd(np);
+                bool slot = rnd(2);
+                add[i][0] = slot ? 0 : q;
+                add[i][1] = slot ? q : np + 1 + rnd(nl);
+                add[i][2] = slot ? 0 : -1200 - rnd(800);
+                assert_int_equal(ns_add_arc(&a, add[i][0], add[i][1], 0, 1,
+                                            (int64_t)add[i][2] * scale),
+                                 MM_OK);
+            }
+            uint64_t before = a.pivots;
+            assert_int_equal(ns_run(&a), MM_OK);
+            assert_int_equal(ns_certify(&a), MM_OK);
+            assert_false(loc.lost);
+            pivoted += a.pivots > before;
+            netsimplex b;
+            pairing_big(&b, seed, scale);
+            for (int i = 0; i < n_add; i++)
+                assert_int_equal(ns_add_arc(&b, add[i][0], add[i][1], 0, 1,
+                                            (int64_t)add[i][2] * scale),
+                                 MM_OK);
+            assert_int_equal(ns_start(&b), MM_OK);
+            assert_int_equal(ns_run(&b), MM_OK);
+            assert_true(total_cost(&a) == total_cost(&b));
+            ns_free(&b);
+            ns_restore(&a, &snap);
+            assert_int_equal(loc.n_queue, 0);
+            for (int32_t u = 0; u < a.n_nodes; u++)
+                assert_int_equal(loc.queued[u], 0);
+            before = a.pivots;
+            assert_int_equal(ns_run(&a), MM_OK);
+            assert_true(a.pivots == before);
+        }
+        a.local = NULL;
+        ns_local_free(&loc);
+        ns_snapshot_free(&snap);
+        ns_free(&a);
+    }
+    assert_true(pivoted > 150);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -387,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_widths),
         cmocka_unit_test(test_sparse_listing),
         cmocka_unit_test(test_runners),
+        cmocka_unit_test(test_local_pricing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
