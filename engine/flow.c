@@ -25,7 +25,7 @@ void flow_free(flow_net *f)
     free(f->priced), free(f->priced_next), free(f->priced_head);
     free(f->priced_arc), free(f->priced_pool);
     free(f->pool_src), free(f->pool_skip), free(f->pool_order);
-    free(f->pool_in), free(f->pool_first), free(f->pool_len);
+    free(f->pool_in), free(f->pool_first), free(f->pool_len), free(f->moved);
     memset(f, 0, sizeof *f);
 }
 
@@ -519,12 +519,31 @@ static int price_learner(flow_net *f, int32_t l, size_t *added)
     return rc;
 }
 
+/* Learner l's pool entries whose partner's potential moved, as price_entry. */
+static int price_partners_moved(flow_net *f, int32_t l, const uint8_t *moved, size_t *added)
+{
+    int rc = MM_OK;
+    size_t first = (size_t)f->pool_first[l];
+    const rest_pair *pairs = f->pool_src[l];
+    for (size_t j = 0; j < f->pool_len[l] && rc == MM_OK; j++) {
+        int32_t u = f->pnode[pairs[j].partner];
+        if (u && moved[u])
+            rc = price_entry(f, l, first + j, added);
+    }
+    return rc;
+}
+
 /*
  * One pricing pass: the open learners' pooled pairs with a negative reduced
  * cost join the network (learners gathered into the pool first, together).
+ * With moved (the nodes whose potential moved since the last pass, which
+ * priced every open learner), a learner that did not move has only the
+ * pairs of partners that did priced: no other reduced cost changed, and it
+ * was open then too, so pooled and priced (whether a learner is open
+ * depends on its potential alone).
  */
 static int price_pass(flow_net *f, const int32_t *open, size_t n_open, int32_t *fresh,
-                      size_t *added)
+                      const uint8_t *moved, size_t *added)
 {
     const solve_problem *p = f->p;
     size_t n_fresh = 0;
@@ -541,7 +560,10 @@ static int price_pass(flow_net *f, const int32_t *open, size_t n_open, int32_t *
         int32_t l = open[i];
         if (!f->lnode[l] || f->lpins[l] >= p->learner_cap[l])
             continue; /* no node (no capacity), or the pins fill it */
-        rc = price_learner(f, l, added);
+        if (moved && !moved[f->lnode[l]])
+            rc = price_partners_moved(f, l, moved, added);
+        else
+            rc = price_learner(f, l, added);
     }
     return rc;
 }
@@ -722,10 +744,15 @@ int flow_price(flow_net *f)
         free(fresh);
         return MM_ENOMEM;
     }
+    /* between passes, the nodes the warm re-solve moves (not when a caller
+       tracks them: the slot values) */
+    bool track = f->ns.moved == NULL;
+    const uint8_t *since = NULL;
     for (;;) {
         size_t added = 0, n_open = flow_uncertified(f, open);
         size_t before = pair_arcs(f);
-        rc = price_pass(f, open, n_open, fresh, &added);
+        f->moved_passes += since != NULL;
+        rc = price_pass(f, open, n_open, fresh, since, &added);
         if (rc != MM_OK || added == 0)
             break;
         bool cold = added >= before / COLD_SHARE;
@@ -745,7 +772,21 @@ int flow_price(flow_net *f)
             f->restarts++;
         }
         f->ns.eager = !cold; /* from the optimum, few arcs are eligible */
-        if ((rc = flow_solve(f)) != MM_OK)
+        /* a warm re-solve moves few potentials: the next pass prices what
+           they change (at a million employees, shadowing's passes after one
+           0.07-0.23 s, against 0.6 s pricing everything); after a cold one,
+           everything */
+        since = NULL;
+        if (track && !cold &&
+            (f->moved || (f->moved = malloc((size_t)f->ns.n_nodes)) != NULL)) {
+            memset(f->moved, 0, (size_t)f->ns.n_nodes);
+            f->ns.moved = f->moved;
+            since = f->moved;
+        }
+        rc = flow_solve(f);
+        if (track)
+            f->ns.moved = NULL;
+        if (rc != MM_OK)
             break;
     }
     free(open);

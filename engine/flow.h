@@ -79,6 +79,8 @@ typedef struct flow_net {
     int64_t *pool_first;
     uint32_t *pool_len;
     int64_t *priced_pool;
+    uint8_t *moved;           /* per node: its potential moved since the last pricing pass */
+    size_t moved_passes;      /* pricing passes that priced only what moved (flow_price) */
 } flow_net;
 
 /* Builds the network of p (validated by solve.c) with its starting tree;

@@ -728,6 +728,127 @@ static void test_pricing_restarts(void **state)
     assert_true(warm_only > 10);
 }
 
+/* pairs_of over larger instances: learner l's left-out pairs, in partner order */
+typedef struct rest_source {
+    rest_pair *pairs;
+    size_t *first; /* per learner, n + 1 */
+} rest_source;
+
+static int rest_of(void *ctx, int32_t learner, const rest_pair **pairs, size_t *n, int32_t *skip)
+{
+    const rest_source *rs = ctx;
+    *pairs = rs->pairs + rs->first[learner];
+    *n = rs->first[learner + 1] - rs->first[learner];
+    *skip = -1;
+    return MM_OK;
+}
+
+/*
+ * Pricing rounds after a warm re-solve price only the pairs of nodes whose
+ * potential it moved (flow_price): on random pairings larger than brute
+ * force reaches (30-79 learners, 8-23 partners, 3 to 5 slots each), each
+ * learner keeping its 1 or 2 best pairs, the priced optimum must equal the
+ * network's optimum over every pair at once, and such rounds must occur.
+ */
+static void test_pricing_moved(void **state)
+{
+    (void)state;
+    size_t moved_passes = 0;
+    rng_state = 123;
+    for (int it = 0; it < 300; it++) {
+        int nl = 30 + rnd(50), np = 8 + rnd(16), n = nl + np;
+        int32_t track = it % 2 ? TRACK_SHADOWING : TRACK_MENTORING;
+        candidate *all = malloc((size_t)(nl * np) * sizeof *all);
+        candidate *kept = malloc((size_t)(nl * np) * sizeof *kept);
+        rest_pair *rest = malloc((size_t)(nl * np) * sizeof *rest);
+        size_t *first = calloc((size_t)n + 1, sizeof *first);
+        int32_t *lcap = calloc((size_t)n, sizeof *lcap), *pcap = calloc((size_t)n, sizeof *pcap);
+        int32_t *bound = malloc((size_t)n * sizeof *bound);
+        assert_true(all && kept && rest && first && lcap && pcap && bound);
+        size_t n_all = 0, n_kept = 0, n_rest = 0;
+        int keep = 1 + it % 2;
+        for (int q = nl; q < n; q++)
+            pcap[q] = 3 + rnd(3);
+        for (int l = 0; l < n; l++) {
+            bound[l] = -1;
+            first[l] = n_rest;
+            if (l >= nl)
+                continue;
+            lcap[l] = track == TRACK_MENTORING ? 1 : 1 + rnd(3);
+            size_t mine = n_all;
+            for (int q = nl; q < n; q++)
+                if (rnd(3) == 0)
+                    all[n_all++] = (candidate){l, q, random_score(), 60};
+            /* the keep best (ties: lower partner) are kept, the rest left out */
+            for (size_t a = mine; a < n_all; a++) {
+                int better = 0;
+                for (size_t b = mine; b < n_all; b++)
+                    better += all[b].score > all[a].score ||
+                              (all[b].score == all[a].score && b < a);
+                if (better < keep) {
+                    kept[n_kept++] = all[a];
+                } else {
+                    rest[n_rest++] = (rest_pair){all[a].partner, (int16_t)all[a].score, 60};
+                    if (all[a].score > bound[l])
+                        bound[l] = all[a].score;
+                }
+            }
+        }
+        first[n] = n_rest;
+        rest_source rs = {rest, first};
+        solve_problem whole = {.track = track, .objective = it % 3 ? OBJECTIVE_PARTICIPATION
+                                                                   : OBJECTIVE_SCORE,
+                               .n_emps = (size_t)n, .arcs = all, .n_arcs = n_all,
+                               .learner_cap = lcap, .partner_cap = pcap};
+        solve_problem pruned = whole;
+        pruned.arcs = kept;
+        pruned.n_arcs = n_kept;
+        pruned.pruned_bound = bound;
+        pruned.pairs_of = rest_of;
+        pruned.pairs_ctx = &rs;
+        flow_net a, b;
+        int64_t la, xa, sa, lb, xb, sb;
+        assert_int_equal(flow_build(&a, &whole), MM_OK);
+        assert_int_equal(flow_solve(&a), MM_OK);
+        flow_solution(&a, NULL, &la, &xa, &sa);
+        assert_int_equal(flow_build(&b, &pruned), MM_OK);
+        assert_int_equal(flow_solve(&b), MM_OK);
+        assert_int_equal(flow_price(&b), MM_OK);
+        assert_int_equal(ns_certify(&b.ns), MM_OK);
+        flow_solution(&b, NULL, &lb, &xb, &sb);
+        /* the duals' certificate: every left-out pair of a learner the bound
+           does not clear has a reduced cost >= 0, unless priced in */
+        int32_t *open = malloc((size_t)n * sizeof *open);
+        assert_non_null(open);
+        size_t n_open = flow_uncertified(&b, open);
+        for (size_t i = 0; i < n_open; i++) {
+            int32_t l = open[i];
+            for (size_t k = first[l]; k < first[l + 1]; k++) {
+                int32_t q = rest[k].partner;
+                ns_pot rcost = -((ns_pot)b.w_ses + (ns_pot)b.w_score * rest[k].score) +
+                               ns_potential(&b.ns, b.pnode[q]) - ns_potential(&b.ns, b.lnode[l]);
+                bool priced = false;
+                for (size_t j = 0; j < b.n_priced; j++)
+                    priced = priced || (b.priced[j].learner == l && b.priced[j].partner == q);
+                if (rcost < 0 && !priced)
+                    fail_msg("instance %d: pair (%d, %d) left out with a negative reduced cost",
+                             it, (int)l, (int)q);
+            }
+        }
+        free(open);
+        if (la != lb || xa != xb || sa != sb)
+            fail_msg("instance %d: priced (%lld, %lld, %lld), whole (%lld, %lld, %lld)", it,
+                     (long long)lb, (long long)xb, (long long)sb, (long long)la, (long long)xa,
+                     (long long)sa);
+        moved_passes += b.moved_passes;
+        flow_free(&a);
+        flow_free(&b);
+        free(all), free(kept), free(rest), free(first), free(lcap), free(pcap), free(bound);
+    }
+    print_message("pricing: %zu passes priced only what moved\n", moved_passes);
+    assert_true(moved_passes > 100);
+}
+
 /* Slot values equal the difference to a from-scratch solve with the capacity raised. */
 static void check_slots(int32_t track, objective obj, int fairness, int count, uint64_t seed)
 {
@@ -1297,6 +1418,7 @@ int main(void)
         cmocka_unit_test(test_brute_fair_shadowing),
         cmocka_unit_test(test_pruned),
         cmocka_unit_test(test_pricing_restarts),
+        cmocka_unit_test(test_pricing_moved),
         cmocka_unit_test(test_slot_values),
         cmocka_unit_test(test_slot_values_simple),
         cmocka_unit_test(test_deferred_proof),
