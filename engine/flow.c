@@ -578,12 +578,13 @@ static bool priced_learner(const flow_net *f, int32_t l)
  * A slot value's pricing, from a fully priced optimum: a pair's reduced cost
  * changes only with the potential of its learner or its partner, so only
  * the pairs of the nodes the pivots moved (f->ns.moved, from the optimum
- * on) are priced: by learner, through the pool; by partner, through
- * by_partner (with its learner in by_learner), which indexes the pool of
+ * on) are priced: by learner, through the pool; by partner, through the
+ * index by_first (each partner's stretch of by_learner and by_offset: the
+ * learner and the entry's place in its pool), which covers the pool of
  * the first n_indexed learners of pool_order (later ones, few, are all
  * looked at). As flow_price otherwise.
  */
-static int price_moved(flow_net *f, const size_t *by_first, const size_t *by_partner,
+static int price_moved(flow_net *f, const size_t *by_first, const uint32_t *by_offset,
                        const int32_t *by_learner, size_t n_indexed)
 {
     const solve_problem *p = f->p;
@@ -605,7 +606,7 @@ static int price_moved(flow_net *f, const size_t *by_first, const size_t *by_par
             for (size_t i = by_first[q]; i < by_first[q + 1] && rc == MM_OK; i++) {
                 int32_t l = by_learner[i];
                 if (!moved[f->lnode[l]] && priced_learner(f, l))
-                    rc = price_entry(f, l, by_partner[i], &added);
+                    rc = price_entry(f, l, (size_t)f->pool_first[l] + by_offset[i], &added);
             }
         }
         for (size_t o = n_indexed; o < f->n_order && rc == MM_OK; o++) {
@@ -828,15 +829,16 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
     f->fixed_arcs = true;
     /* the pool by partner, for pricing only what each re-solve moved */
     size_t n_indexed = f->n_order, n_entries = f->n_pool;
-    size_t *by_first = NULL, *by_partner = NULL;
+    size_t *by_first = NULL;
+    uint32_t *by_offset = NULL; /* 4 bytes an entry, not 8: at a million, 91M of them */
     int32_t *by_learner = NULL;
     uint8_t *moved = NULL;
     if (p->pairs_of && f->pool_first) {
         by_first = calloc(ne + 1, sizeof *by_first);
-        by_partner = malloc((n_entries ? n_entries : 1) * sizeof *by_partner);
+        by_offset = malloc((n_entries ? n_entries : 1) * sizeof *by_offset);
         by_learner = malloc((n_entries ? n_entries : 1) * sizeof *by_learner);
         moved = calloc((size_t)ns->n_nodes + 1, 1);
-        if (!by_first || !by_partner || !by_learner || !moved) {
+        if (!by_first || !by_offset || !by_learner || !moved) {
             rc = MM_ENOMEM;
             goto done;
         }
@@ -851,7 +853,7 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
             int32_t who = f->pool_order[o];
             for (uint32_t i = 0; i < f->pool_len[who]; i++) {
                 size_t at = by_first[f->pool_src[who][i].partner]++;
-                by_partner[at] = (size_t)f->pool_first[who] + i;
+                by_offset[at] = i;
                 by_learner[at] = who;
             }
         }
@@ -876,7 +878,7 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
         if (rc == MM_OK)
             rc = flow_solve(f);
         if (rc == MM_OK && p->pairs_of)
-            rc = moved ? price_moved(f, by_first, by_partner, by_learner, n_indexed)
+            rc = moved ? price_moved(f, by_first, by_offset, by_learner, n_indexed)
                        : flow_price(f);
         if (rc == MM_OK) {
             flow_solution(f, NULL, &l, &x, &s);
@@ -904,7 +906,7 @@ done:
     ns_snapshot_free(&snap);
     free(scratch);
     free(heads);
-    free(by_first), free(by_partner), free(by_learner), free(moved);
+    free(by_first), free(by_offset), free(by_learner), free(moved);
     return rc;
 }
 
