@@ -807,6 +807,54 @@ int flow_tree_arcs(const flow_net *f, uint8_t *in_tree)
     return MM_OK;
 }
 
+static int cmp_int32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The score of pair arc a of learner l: a problem arc, or priced in. */
+static int32_t pair_score(const flow_net *f, int32_t l, int32_t a)
+{
+    if ((size_t)a < f->n_x) {
+        size_t k = f->arc_of[a];
+        return k < f->p->n_arcs ? f->p->arcs[k].score : f->priced[k - f->p->n_arcs].score;
+    }
+    for (int32_t j = f->priced_head[l]; j >= 0; j = f->priced_next[j])
+        if (f->priced_arc[j] == a)
+            return f->priced[j].score;
+    return 0; /* not reached: every pair arc past n_x was priced in */
+}
+
+/*
+ * flow_solution's criteria after a slot value's re-solve, from the base's
+ * (in *learners, *sessions, *score) and the arcs whose flow its pivots
+ * changed (loc->touched, complete), each once, against the snapshot's
+ * flows: no pass over every arc. node_emp: each node's employee.
+ */
+static void solution_moved(const flow_net *f, const ns_snapshot *snap, ns_local *loc,
+                           const int32_t *node_emp, int64_t *learners, int64_t *sessions,
+                           int64_t *score)
+{
+    const netsimplex *ns = &f->ns;
+    qsort(loc->touched, loc->n_touched, sizeof *loc->touched, cmp_int32);
+    for (size_t i = 0; i < loc->n_touched; i++) {
+        int32_t a = loc->touched[i], u = ns->src[a], v = ns->dst[a];
+        if (i > 0 && a == loc->touched[i - 1])
+            continue;
+        int64_t d = ns->flow[a] - ((size_t)a < snap->n_arcs ? snap->flow[a] : ns->lo[a]);
+        if (d == 0 || u == 0) /* s arcs: a partner's load */
+            continue;
+        if (v == 0) { /* y or z: the first pair of a learner counts */
+            if (a == f->yarc[node_emp[u]])
+                *learners += d;
+            continue;
+        }
+        *sessions += d;
+        *score += d * pair_score(f, node_emp[v], a);
+    }
+}
+
 int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *extra_learners,
                      int64_t *score_gain, uint8_t *certified)
 {
@@ -865,7 +913,14 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
     /* each re-solve looks only where its pivots moved potentials (ns_local):
        at a million employees a pass over every arc was most of a re-solve */
     ns_local local;
-    bool use_local = ns_local_build(ns, &local) == MM_OK; /* else: slower, not wrong */
+    int32_t *node_emp = malloc((size_t)ns->n_nodes * sizeof *node_emp);
+    bool use_local = node_emp && ns_local_build(ns, &local) == MM_OK; /* else: slower */
+    for (size_t e = 0; use_local && e < p->n_emps; e++) {
+        if (f->lnode[e])
+            node_emp[f->lnode[e]] = (int32_t)e;
+        if (f->pnode[e])
+            node_emp[f->pnode[e]] = (int32_t)e;
+    }
     for (size_t i = 0; i < n; i++) {
         int32_t e = partners[i], a = f->sarc[e];
         extra_learners[i] = score_gain[i] = 0;
@@ -881,7 +936,12 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
             rc = moved ? price_moved(f, by_first, by_offset, by_learner, n_indexed)
                        : flow_price(f);
         if (rc == MM_OK) {
-            flow_solution(f, NULL, &l, &x, &s);
+            if (ns->local && !local.touched_lost) { /* still local: no restart */
+                l = base_l, x = base_x, s = base_s;
+                solution_moved(f, &snap, &local, node_emp, &l, &x, &s);
+            } else {
+                flow_solution(f, NULL, &l, &x, &s);
+            }
             certified[i] = p->pairs_of || flow_uncertified(f, scratch) == 0;
             if (certified[i]) {
                 extra_learners[i] = l - base_l;
@@ -900,6 +960,7 @@ int flow_slot_values(flow_net *f, const int32_t *partners, size_t n, int64_t *ex
     ns->local = NULL;
     if (use_local)
         ns_local_free(&local);
+    free(node_emp);
 done:
     ns->moved = NULL;
     f->fixed_arcs = false;

@@ -644,19 +644,44 @@ static bool find_leaving(netsimplex *ns)
     return result != 0;
 }
 
+/* Local pricing: arc a's flow changed (ns_local.touched). */
+static void touch(ns_local *loc, int32_t a)
+{
+    if (loc->touched_lost)
+        return;
+    if (loc->n_touched == loc->cap_touched) {
+        size_t cap = loc->cap_touched ? 2 * loc->cap_touched : 1024;
+        int32_t *grown = realloc(loc->touched, cap * sizeof *grown);
+        if (!grown) {
+            loc->touched_lost = true;
+            return;
+        }
+        loc->touched = grown;
+        loc->cap_touched = cap;
+    }
+    loc->touched[loc->n_touched++] = a;
+}
+
 static void change_flow(netsimplex *ns, bool change)
 {
     int32_t in = ns->in_arc;
     if (ns->delta > 0) {
         int32_t val = (int32_t)(ns->state[in] * ns->delta);
+        ns_local *loc = ns->local;
         ns->flow[in] += val;
+        if (loc)
+            touch(loc, in);
         for (int32_t u = ns->src[in]; u != ns->join; u = ns->parent[u]) {
             ns->flow[ns->pred[u]] += ns->up[u] ? -val : val;
             set_slack(ns, u);
+            if (loc)
+                touch(loc, ns->pred[u]);
         }
         for (int32_t u = ns->dst[in]; u != ns->join; u = ns->parent[u]) {
             ns->flow[ns->pred[u]] += ns->up[u] ? val : -val;
             set_slack(ns, u);
+            if (loc)
+                touch(loc, ns->pred[u]);
         }
     }
     if (change) {
@@ -902,6 +927,8 @@ void ns_restore(netsimplex *ns, const ns_snapshot *snap)
             loc->queued[loc->queue[i]] = 0;
         loc->n_queue = 0;
         loc->lost = false;
+        loc->n_touched = 0;
+        loc->touched_lost = false;
     }
 }
 
@@ -937,5 +964,6 @@ int ns_local_build(const netsimplex *ns, ns_local *loc)
 void ns_local_free(ns_local *loc)
 {
     free(loc->first), free(loc->arcs), free(loc->queue), free(loc->queued);
+    free(loc->touched);
     memset(loc, 0, sizeof *loc);
 }

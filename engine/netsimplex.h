@@ -61,6 +61,11 @@ typedef struct ns_local {
     size_t n_queue;
     uint8_t *queued; /* per node */
     bool lost;       /* a listed arc did not fit: search every arc until ns_restore */
+    /* the arcs whose flow the pivots changed since the optimum (repeats
+       possible), unless touched_lost: one did not fit */
+    int32_t *touched;
+    size_t n_touched, cap_touched;
+    bool touched_lost;
 } ns_local;
 
 typedef struct netsimplex {
@@ -166,7 +171,7 @@ ns_pot ns_reduced_cost(const netsimplex *ns, size_t a);
 int ns_certify(const netsimplex *ns); /* MM_OK, MM_EINTERNAL (a condition fails), MM_ENOMEM */
 
 /* Indexes the arcs of ns by node for local pricing (loc->base = n_arcs),
-   with an empty queue. MM_OK or MM_ENOMEM. */
+   with an empty queue and no arc touched. MM_OK or MM_ENOMEM. */
 int ns_local_build(const netsimplex *ns, ns_local *loc);
 void ns_local_free(ns_local *loc);
 
@@ -183,7 +188,7 @@ typedef struct ns_snapshot {
 
 int ns_save(const netsimplex *ns, ns_snapshot *snap);
 /* Restores ns to the snapshot (arcs added since are dropped); empties the
-   local pricing's queue. */
+   local pricing's queue and its touched arcs. */
 void ns_restore(netsimplex *ns, const ns_snapshot *snap);
 void ns_snapshot_free(ns_snapshot *snap);
 

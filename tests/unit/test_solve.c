@@ -749,6 +749,9 @@ static int rest_of(void *ctx, int32_t learner, const rest_pair **pairs, size_t *
  * force reaches (30-79 learners, 8-23 partners, 3 to 5 slots each), each
  * learner keeping its 1 or 2 best pairs, the priced optimum must equal the
  * network's optimum over every pair at once, and such rounds must occur.
+ * On a third of them, the slot values (many pivots each, with local
+ * pricing and the criteria from the arcs they changed) must equal the
+ * whole network's optimum with a slot more.
  */
 static void test_pricing_moved(void **state)
 {
@@ -841,6 +844,30 @@ static void test_pricing_moved(void **state)
                      (long long)lb, (long long)xb, (long long)sb, (long long)la, (long long)xa,
                      (long long)sa);
         moved_passes += b.moved_passes;
+        if (it % 3 == 0) { /* slot values, many pivots each: against the whole with a slot more */
+            int32_t partners[32];
+            int64_t extra[32], gain[32];
+            uint8_t certified[32];
+            for (int q = 0; q < np; q++)
+                partners[q] = nl + q;
+            assert_int_equal(flow_slot_values(&b, partners, (size_t)np, extra, gain, certified),
+                             MM_OK);
+            for (int q = 0; q < np; q++) {
+                flow_net c;
+                int64_t lc, xc, sc;
+                pcap[nl + q]++;
+                assert_int_equal(flow_build(&c, &whole), MM_OK);
+                assert_int_equal(flow_solve(&c), MM_OK);
+                flow_solution(&c, NULL, &lc, &xc, &sc);
+                pcap[nl + q]--;
+                assert_true(certified[q]);
+                if (extra[q] != lc - la || gain[q] != sc - sa)
+                    fail_msg("instance %d partner %d: slot (%lld, %lld), whole (%lld, %lld)", it,
+                             q, (long long)extra[q], (long long)gain[q], (long long)(lc - la),
+                             (long long)(sc - sa));
+                flow_free(&c);
+            }
+        }
         flow_free(&a);
         flow_free(&b);
         free(all), free(kept), free(rest), free(first), free(lcap), free(pcap), free(bound);
