@@ -837,7 +837,8 @@ static void solution_moved(const flow_net *f, const ns_snapshot *snap, ns_local 
                            int64_t *score)
 {
     const netsimplex *ns = &f->ns;
-    qsort(loc->touched, loc->n_touched, sizeof *loc->touched, cmp_int32);
+    if (loc->n_touched > 1) /* none yet: touched may be NULL */
+        qsort(loc->touched, loc->n_touched, sizeof *loc->touched, cmp_int32);
     for (size_t i = 0; i < loc->n_touched; i++) {
         int32_t a = loc->touched[i], u = ns->src[a], v = ns->dst[a];
         if (i > 0 && a == loc->touched[i - 1])
