@@ -560,8 +560,12 @@ static bool find_entering(netsimplex *ns)
 
     if (m == 0)
         return false;
-    if (ns->local && !ns->local->lost)
-        return find_local(ns);
+    if (ns->local && !ns->local->lost) {
+        bool found = find_local(ns);
+        if (found || !ns->local->lost)
+            return found;
+        /* an eligible arc did not fit the list: none found proves nothing */
+    }
     if (ns->n_cand > 0 && pick_listed(ns))
         return true;
     if (ns->n_runner > 0 && pick_runner(ns))
