@@ -509,25 +509,16 @@ static int price_entry(flow_net *f, int32_t l, size_t k, size_t *added)
     return add_priced(f, l, k);
 }
 
-/* Every pool entry of learner l (pooled already), as price_entry. */
-static int price_learner(flow_net *f, int32_t l, size_t *added)
-{
-    int rc = MM_OK;
-    size_t end = (size_t)f->pool_first[l] + f->pool_len[l];
-    for (size_t k = (size_t)f->pool_first[l]; k < end && rc == MM_OK; k++)
-        rc = price_entry(f, l, k, added);
-    return rc;
-}
-
-/* Learner l's pool entries whose partner's potential moved, as price_entry. */
-static int price_partners_moved(flow_net *f, int32_t l, const uint8_t *moved, size_t *added)
+/* Every pool entry of learner l (pooled already), as price_entry; with
+   moved, only those whose partner's node moved. */
+static int price_learner(flow_net *f, int32_t l, const uint8_t *moved, size_t *added)
 {
     int rc = MM_OK;
     size_t first = (size_t)f->pool_first[l];
     const rest_pair *pairs = f->pool_src[l];
     for (size_t j = 0; j < f->pool_len[l] && rc == MM_OK; j++) {
         int32_t u = f->pnode[pairs[j].partner];
-        if (u && moved[u])
+        if (!moved || (u && moved[u]))
             rc = price_entry(f, l, first + j, added);
     }
     return rc;
@@ -560,10 +551,7 @@ static int price_pass(flow_net *f, const int32_t *open, size_t n_open, int32_t *
         int32_t l = open[i];
         if (!f->lnode[l] || f->lpins[l] >= p->learner_cap[l])
             continue; /* no node (no capacity), or the pins fill it */
-        if (moved && !moved[f->lnode[l]])
-            rc = price_partners_moved(f, l, moved, added);
-        else
-            rc = price_learner(f, l, added);
+        rc = price_learner(f, l, moved && !moved[f->lnode[l]] ? moved : NULL, added);
     }
     return rc;
 }
@@ -598,7 +586,7 @@ static int price_moved(flow_net *f, const size_t *by_first, const uint32_t *by_o
                 continue;
             if (f->pool_first[l] < 0 && (rc = pool_learner(f, l)) != MM_OK)
                 break;
-            rc = price_learner(f, l, &added);
+            rc = price_learner(f, l, NULL, &added);
         }
         for (size_t q = 0; q < p->n_emps && rc == MM_OK; q++) {
             if (!f->pnode[q] || !moved[f->pnode[q]])
@@ -612,7 +600,7 @@ static int price_moved(flow_net *f, const size_t *by_first, const uint32_t *by_o
         for (size_t o = n_indexed; o < f->n_order && rc == MM_OK; o++) {
             int32_t l = f->pool_order[o];
             if (!moved[f->lnode[l]] && priced_learner(f, l))
-                rc = price_learner(f, l, &added);
+                rc = price_learner(f, l, NULL, &added);
         }
         if (rc != MM_OK || added == 0)
             break;

@@ -502,19 +502,19 @@ static bool list_eligible(netsimplex *ns)
     return true;
 }
 
-/* Arc a onto the list, which grows as needed (local pricing); false when
-   there is no room. */
-static bool list_arc(netsimplex *ns, int32_t a)
+/* Arc a onto the array *v of *n (room for *cap), which doubles as needed
+   (local pricing's lists); false when there is no room. */
+static bool push_arc(int32_t **v, size_t *n, size_t *cap, int32_t a)
 {
-    if (ns->n_cand == ns->cap_cand) {
-        size_t cap = ns->cap_cand ? 2 * ns->cap_cand : 1024;
-        int32_t *grown = realloc(ns->cand, cap * sizeof *grown);
+    if (*n == *cap) {
+        size_t more = *cap ? 2 * *cap : 1024;
+        int32_t *grown = realloc(*v, more * sizeof *grown);
         if (!grown)
             return false;
-        ns->cand = grown;
-        ns->cap_cand = cap;
+        *v = grown;
+        *cap = more;
     }
-    ns->cand[ns->n_cand++] = a;
+    (*v)[(*n)++] = a;
     return true;
 }
 
@@ -530,7 +530,8 @@ static bool find_local(netsimplex *ns)
         int32_t u = loc->queue[i];
         loc->queued[u] = 0;
         for (size_t k = loc->first[u]; k < loc->first[u + 1] && !loc->lost; k++)
-            if (signed_rc(ns, (size_t)loc->arcs[k]) < 0 && !list_arc(ns, loc->arcs[k]))
+            if (signed_rc(ns, (size_t)loc->arcs[k]) < 0 &&
+                !push_arc(&ns->cand, &ns->n_cand, &ns->cap_cand, loc->arcs[k]))
                 loc->lost = true;
     }
     loc->n_queue = 0;
@@ -651,19 +652,8 @@ static bool find_leaving(netsimplex *ns)
 /* Local pricing: arc a's flow changed (ns_local.touched). */
 static void touch(ns_local *loc, int32_t a)
 {
-    if (loc->touched_lost)
-        return;
-    if (loc->n_touched == loc->cap_touched) {
-        size_t cap = loc->cap_touched ? 2 * loc->cap_touched : 1024;
-        int32_t *grown = realloc(loc->touched, cap * sizeof *grown);
-        if (!grown) {
-            loc->touched_lost = true;
-            return;
-        }
-        loc->touched = grown;
-        loc->cap_touched = cap;
-    }
-    loc->touched[loc->n_touched++] = a;
+    if (!loc->touched_lost && !push_arc(&loc->touched, &loc->n_touched, &loc->cap_touched, a))
+        loc->touched_lost = true;
 }
 
 static void change_flow(netsimplex *ns, bool change)
