@@ -188,6 +188,10 @@ struct importer {
         bool known;
     } zones[64];
     int n_zones;
+    /* the employee the last reference named, + 1 (0: none): an export lists
+       a person's skills, goals and windows together, and most references
+       then cost a string compare instead of a probe of a million ids */
+    int32_t last_emp;
     bool oom;
 };
 
@@ -337,9 +341,14 @@ static int32_t get_emp(importer *im, const in_row *r, int c)
         row_error(im, r, c, "expected an employee id, got nothing");
         return -1;
     }
+    int32_t last = im->last_emp - 1;
+    if (last >= 0 && strcmp(im->m->emps[last].id, r->val[c]) == 0)
+        return last;
     int32_t e = model_find_employee(im->m, r->val[c]);
     if (e < 0)
         row_error(im, r, c, "unknown employee \"%s\"", shown(r, c, buf, sizeof buf));
+    else
+        im->last_emp = e + 1;
     return e;
 }
 

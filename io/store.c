@@ -34,6 +34,8 @@
    report's text shrinks about tenfold, and so does what the store, its WAL
    and the checkpoint copy. STORE_BATCH pieces are compressed side by side. */
 #define STORE_LEVEL 1
+/* SQLite's page cache, 128 MiB, but for an import (store_save_snapshot) */
+#define STORE_CACHE " PRAGMA cache_size = -131072;"
 #define STORE_BATCH 8
 
 struct store {
@@ -250,7 +252,7 @@ int store_open(const char *path, int must_exist, store **out, mm_diag *diag)
     }
     sqlite3_busy_timeout(s->db, 5000);
     if ((rc = exec(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
-                      "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072;", diag)) != MM_OK)
+                      "PRAGMA synchronous = NORMAL;" STORE_CACHE, diag)) != MM_OK)
         goto done;
     sqlite3_stmt *st = NULL;
     int version = 0;
@@ -574,7 +576,11 @@ static int check_foreign_keys(store *s, mm_diag *diag)
  */
 int store_save_snapshot(store *s, const mm_model *m, const char *sha256_hex, mm_diag *diag)
 {
-    int rc = exec(s, "PRAGMA foreign_keys = OFF", diag);
+    /* The one transaction writes every page of the snapshot (400 MB at a
+       million employees); with the usual cache its pages spill to the WAL
+       and are read back as the indexes grow (measured at a million: 15.2 s
+       to 13.5 s for the whole import). SQLite takes the room as it goes. */
+    int rc = exec(s, "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -1048576", diag);
     if (rc == MM_OK)
         rc = exec(s, "BEGIN IMMEDIATE", diag);
     if (rc != MM_OK)
@@ -603,7 +609,7 @@ int store_save_snapshot(store *s, const mm_model *m, const char *sha256_hex, mm_
     if (rc != MM_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 done:
-    sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    sqlite3_exec(s->db, "PRAGMA foreign_keys = ON;" STORE_CACHE, NULL, NULL, NULL);
     return rc;
 }
 
