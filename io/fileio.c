@@ -1,10 +1,12 @@
 /*
  * fileio.c - whole-file reads and crash-safe writes (temporary file + rename).
  */
+#define _GNU_SOURCE /* O_DIRECT */
 #include "fileio.h"
 
 #include <assert.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -373,6 +375,55 @@ void fileset_sink_init(fileset_sink *fs, file_set *set)
 
 /* ---- the output folder ---------------------------------------------------- */
 
+/*
+ * The folder's files are written past the page cache where the file system
+ * allows it (O_DIRECT), in pieces of OUTDIR_STAGE bytes from a buffer
+ * aligned to OUTDIR_ALIGN (a multiple of any device's logical block), the
+ * last piece, shorter, through the cache. A million employees' 3 GB went
+ * into the cache at 0.5-0.6 GB/s on this machine, most of the writing
+ * thread's time; past it, 3 GB/s at a tenth of the CPU (dd, same disk).
+ * Nothing reads the files back while they are written.
+ */
+#define OUTDIR_ALIGN ((size_t)4096)
+#define OUTDIR_STAGE ((size_t)1 << 20)
+
+/* fd's O_DIRECT on or off; false when the file system refuses it. */
+static bool set_direct(int fd, bool on)
+{
+    int fl = fcntl(fd, F_GETFL);
+    return fl >= 0 && fcntl(fd, F_SETFL, on ? fl | O_DIRECT : fl & ~O_DIRECT) == 0;
+}
+
+/* The staged bytes to the file: MM_OK or MM_EIO (errno set). Whole pieces
+   go direct; a shorter one (the file's last) through the page cache. A
+   direct write the file system refuses after all (EINVAL) is made again
+   through the cache, as is the rest of the file. */
+static int write_staged(outdir *od)
+{
+    size_t len = od->staged;
+    od->staged = 0;
+    if (od->direct && len % OUTDIR_ALIGN != 0) {
+        od->direct = 0;
+        if (!set_direct(od->fd, false))
+            return MM_EIO;
+    }
+    if (!od->direct)
+        return write_all(od->fd, od->stage, len);
+    ssize_t w;
+    do
+        w = write(od->fd, od->stage, len);
+    while (w < 0 && errno == EINTR);
+    if (w == (ssize_t)len)
+        return MM_OK;
+    if (w != -1 || errno != EINVAL) {
+        if (w >= 0)
+            errno = EIO;
+        return MM_EIO;
+    }
+    od->direct = 0;
+    return set_direct(od->fd, false) ? write_all(od->fd, od->stage, len) : MM_EIO;
+}
+
 static int dir_open(void *ctx, const char *name)
 {
     outdir *od = ctx;
@@ -404,6 +455,14 @@ static int dir_open(void *ctx, const char *name)
                              strerror(errno));
     }
     od->n++;
+    /* past the page cache when there is a buffer for it and the file
+       system takes it; through it otherwise (slower, not wrong) */
+    if (!od->stage) {
+        void *p = NULL;
+        od->stage = posix_memalign(&p, OUTDIR_ALIGN, OUTDIR_STAGE) == 0 ? p : NULL;
+    }
+    od->staged = 0;
+    od->direct = od->stage && set_direct(od->fd, true);
     return MM_OK;
 }
 
@@ -421,6 +480,20 @@ static int dir_write(void *ctx, const char *data, size_t len)
 {
     outdir *od = ctx;
     char path[PATH_MAX];
+    if (od->direct) {
+        od->written += len;
+        while (len > 0) {
+            size_t n = OUTDIR_STAGE - od->staged < len ? OUTDIR_STAGE - od->staged : len;
+            memcpy(od->stage + od->staged, data, n);
+            od->staged += n;
+            data += n;
+            len -= n;
+            if (od->staged == OUTDIR_STAGE && write_staged(od) != MM_OK)
+                return mm_diag_error(od->diag, MM_EIO, dir_path(od, path), 0, 0,
+                                     "cannot write: %s", strerror(errno));
+        }
+        return MM_OK;
+    }
     if (write_all(od->fd, data, len) != MM_OK)
         return mm_diag_error(od->diag, MM_EIO, dir_path(od, path), 0, 0, "cannot write: %s",
                              strerror(errno));
@@ -445,10 +518,21 @@ static int dir_close(void *ctx, int ok)
     if (!ok) {
         /* abandoned: dropped, so that outdir_commit leaves its old version */
         struct outdir_file *f = &od->files[--od->n];
+        od->staged = 0;
         close(fd);
         unlink(f->tmp);
         free(f->name);
         return MM_OK;
+    }
+    od->fd = fd;
+    int staged = od->staged ? write_staged(od) : MM_OK;
+    od->fd = -1;
+    if (staged != MM_OK) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return mm_diag_error(od->diag, MM_EIO, dir_path(od, path), 0, 0, "cannot write: %s",
+                             strerror(errno));
     }
     if (finish_temp(fd) != MM_OK)
         return mm_diag_error(od->diag, MM_EIO, dir_path(od, path), 0, 0, "cannot write: %s",
@@ -478,6 +562,9 @@ void outdir_abort(outdir *od)
     od->files = NULL;
     od->n = od->cap = 0;
     od->fd = -1;
+    free(od->stage);
+    od->stage = NULL;
+    od->staged = 0;
 }
 
 int outdir_commit(outdir *od)

@@ -128,8 +128,10 @@ void fileset_sink_init(fileset_sink *fs, file_set *set);
 /*
  * The output folder, written as the files come: each into a temporary file
  * beside its final name (open creates it, and the folder when missing;
- * write appends, and starts the disk writes every few megabytes so that
- * they go on while the rest is produced; close fsyncs it, or removes it
+ * write appends: in whole aligned pieces that bypass the page cache
+ * (O_DIRECT) where the file system allows, else through it, starting the
+ * disk writes every few megabytes so that they go on while the rest is
+ * produced; close fsyncs it, or removes it
  * when the file is abandoned, leaving the old version), and
  * outdir_commit renames them all as fileset_write does. A failure is
  * recorded in diag with its path.
@@ -148,6 +150,9 @@ typedef struct outdir {
     int fd;   /* the file being written, or -1 */
     int made; /* the folder exists */
     unsigned long long written, kicked; /* bytes of it written, handed to writeback */
+    int direct;   /* fd bypasses the page cache: whole pieces from stage */
+    char *stage;  /* OUTDIR_STAGE bytes, aligned for O_DIRECT (kept for the next file) */
+    size_t staged; /* bytes of the file in stage, not yet written */
 } outdir;
 
 void outdir_begin(outdir *od, const char *dir, mm_diag *diag);

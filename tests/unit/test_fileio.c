@@ -544,6 +544,50 @@ static void test_outdir_large_file(void **state)
     mm_diag_free(diag);
 }
 
+/* Files of every length around the output folder's aligned pieces (the
+   writes past the page cache: whole pieces of a MiB, the last one shorter
+   through the cache), from empty to three pieces and a byte, written
+   through one folder one after the other in puts of odd sizes: each reads
+   back as written, and the folder keeps no temporary file. */
+static void test_outdir_piece_lengths(void **state)
+{
+    fixture *f = *state;
+    char out[128], path[192], name[32];
+    const size_t mib = (size_t)1 << 20;
+    const size_t lens[] = {0, 1, 4095, 4096, 4097, mib - 1, mib, mib + 1, 2 * mib + 4096,
+                           3 * mib + 1};
+    const size_t n = sizeof lens / sizeof lens[0];
+    snprintf(out, sizeof out, "%s/pieces", f->dir);
+    mm_diag *diag = mm_diag_new(10);
+    outdir od;
+    outdir_begin(&od, out, diag);
+    for (size_t i = 0; i < n; i++) {
+        char *p = pattern(lens[i] ? lens[i] : 1, (unsigned)i);
+        ostream os;
+        snprintf(name, sizeof name, "f%zu.txt", i);
+        assert_int_equal(ostream_open(&os, &od.sink, name), MM_OK);
+        for (size_t at = 0, step = 777; at < lens[i]; at += step, step = step * 3 % 65537 + 1)
+            ostream_write(&os, p + at, lens[i] - at < step ? lens[i] - at : step);
+        assert_int_equal(ostream_close(&os, 1), MM_OK);
+        free(p);
+    }
+    assert_int_equal(outdir_commit(&od), MM_OK);
+    assert_int_equal(mm_diag_size(diag), 0);
+    for (size_t i = 0; i < n; i++) {
+        char *want = pattern(lens[i] ? lens[i] : 1, (unsigned)i), *got;
+        size_t len;
+        snprintf(path, sizeof path, "%s/f%zu.txt", out, i);
+        assert_int_equal(fileio_read(path, lens[i] + 1, &got, &len), MM_OK);
+        assert_int_equal(len, lens[i]);
+        assert_memory_equal(got, want, lens[i]);
+        free(got);
+        free(want);
+    }
+    assert_int_equal(entries(out), (int)n);
+    assert_false(has_temp(out));
+    mm_diag_free(diag);
+}
+
 /* A file abandoned midway (its close with ok false) is dropped: the commit
    of the others leaves its old version, and no temporary file. */
 static void test_outdir_abandoned_file(void **state)
@@ -664,6 +708,7 @@ int main(void)
         cmocka_unit_test(test_ostream),
         cmocka_unit_test(test_ostream_mem),
         cmocka_unit_test_setup_teardown(test_outdir_large_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outdir_piece_lengths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outdir_abandoned_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outdir_commit_fails, setup, teardown),
         cmocka_unit_test(test_fileset_sink),
