@@ -398,6 +398,40 @@ static void session_item(jsonw *w, const mm_model *m, int32_t track, int32_t lea
     jsonw_number(w, "session", seq);
 }
 
+/* How far ahead of the session being formatted its people are fetched
+   (prefetch_people), and their strings, once their records are in. */
+#define PREFETCH_RECORDS 16
+#define PREFETCH_STRINGS 8
+
+/*
+ * Asks the cache for what the sessions ahead of i read: the two records of
+ * session i + PREFETCH_RECORDS, and the ids (with names and emails, `all`)
+ * of session i + PREFETCH_STRINGS, whose records were asked for before.
+ * The sessions are in time order, their people scattered over the model:
+ * at a million employees each session's records and strings were a chain
+ * of cache misses (`strlen` and `session_id` a sixth of the writing's CPU).
+ * Only hints: nothing is read that the loop would not read.
+ */
+static void prefetch_people(const mm_model *m, const sched_result *sched, size_t i, bool all)
+{
+    const sched_session *v = sched->sessions;
+    if (i + PREFETCH_RECORDS < sched->n_sessions) {
+        __builtin_prefetch(&m->emps[v[i + PREFETCH_RECORDS].learner]);
+        __builtin_prefetch(&m->emps[v[i + PREFETCH_RECORDS].partner]);
+    }
+    if (i + PREFETCH_STRINGS < sched->n_sessions) {
+        const model_employee *who[2] = {&m->emps[v[i + PREFETCH_STRINGS].learner],
+                                        &m->emps[v[i + PREFETCH_STRINGS].partner]};
+        for (int k = 0; k < 2; k++) {
+            __builtin_prefetch(who[k]->id);
+            if (all) {
+                __builtin_prefetch(who[k]->name);
+                __builtin_prefetch(who[k]->email);
+            }
+        }
+    }
+}
+
 static void sessions_range(const void *ctx, size_t begin, size_t end, ostream *out)
 {
     const section *s = ctx;
@@ -406,6 +440,7 @@ static void sessions_range(const void *ctx, size_t begin, size_t end, ostream *o
     jsonw_fork(&w, s->w, out, begin > 0);
     for (size_t i = begin; i < end; i++) {
         const sched_session *x = &s->sched->sessions[i];
+        prefetch_people(m, s->sched, i, false);
         char buf[TIME_BUF];
         session_item(&w, m, x->track, x->learner, x->partner, x->seq);
         format_time(x->start_min, NO_ZONE, buf);
@@ -834,6 +869,7 @@ static void schedule_rows(const void *ctx, size_t begin, size_t end, ostream *os
     for (size_t i = begin; i < end; i++) {
         const sched_session *x = &s->sched->sessions[i];
         char id[SESSION_ID_BUF], buf[TIME_BUF];
+        prefetch_people(m, s->sched, i, false);
         session_id(m, x->track, x->learner, x->partner, x->seq, id, sizeof id);
         csv_cell(os, id);
         ostream_putc(os, ',');
@@ -1008,6 +1044,7 @@ static void ics_events(const void *ctx, size_t begin, size_t end, ostream *os)
     for (size_t i = begin; i < end && os->rc == MM_OK; i++) {
         const sched_session *x = &s->sched->sessions[i];
         const model_employee *l = &m->emps[x->learner], *p = &m->emps[x->partner];
+        prefetch_people(m, s->sched, i, true);
         /* names and emails are fields of up to CSVR_MAX_FIELD bytes: whole, never cut */
         char id[SESSION_ID_BUF], uid[SESSION_ID_BUF + 16];
         char summary[64 + 2 * CSVR_MAX_FIELD], mailto[2][16 + CSVR_MAX_FIELD];
