@@ -1327,6 +1327,111 @@ static int gather_rest(block_rest *rest, size_t n_blocks, int nt, cand_set *out)
 }
 
 /*
+ * The order in which every employee is scored: grouped by the skill of
+ * their first goal on the track (by skill id; those without one last),
+ * in index order within a group. Learners of one skill read the same
+ * partners' buckets, records and accumulators, so a block of them finds
+ * those in the cache: in index order consecutive learners belong to
+ * unrelated parts of the company and each read missed (at a million
+ * employees, mentoring's scoring 11.2 s to 7.5 s, shadowing's 4.1-5.1 s to
+ * 3.4-3.8 s on 2 threads). Only the order of the work: each learner's
+ * pairs are the same, and go to the learner's place in the output.
+ * NULL when out of memory.
+ */
+static int32_t *locality_order(const mm_model *m, int32_t track)
+{
+    size_t n = m->n_emps, groups = m->n_skills + 1;
+    int32_t *order = malloc((n ? n : 1) * sizeof *order);
+    int32_t *key = malloc((n ? n : 1) * sizeof *key);
+    size_t *at = calloc(groups + 1, sizeof *at);
+    if (!order || !key || !at) {
+        free(order), free(key), free(at);
+        return NULL;
+    }
+    for (size_t e = 0; e < n; e++) {
+        const model_goal_row *g = model_emp_goals(m, (int32_t)e);
+        int32_t k = (int32_t)m->n_skills;
+        for (uint32_t j = 0; j < m->emps[e].goal_count; j++) {
+            int32_t skill = g[j].g.skill;
+            if (on_track(g[j].g.track, track) && skill >= 0 && (size_t)skill < m->n_skills) {
+                k = skill;
+                break;
+            }
+        }
+        key[e] = k;
+        at[(size_t)k + 1]++;
+    }
+    for (size_t k = 0; k < groups; k++)
+        at[k + 1] += at[k];
+    for (size_t e = 0; e < n; e++)
+        order[at[key[e]]++] = (int32_t)e;
+    free(key);
+    free(at);
+    return order;
+}
+
+/*
+ * Each block's pairs (kept, and left out when rest is given) to their
+ * learners' places, for blocks scored in `order`: out->first[e + 1] and
+ * out->rest_first[e + 1] hold learner e's counts and become offsets. A
+ * block's pairs are its learners', one learner after the other, in order.
+ */
+static int gather_ordered(block_out *blocks, block_rest *rest, size_t n_blocks,
+                          const int32_t *order, int nt, cand_set *out)
+{
+    size_t n = out->n_emps, total = 0, total_rest = 0;
+    for (size_t b = 0; b < n_blocks; b++) {
+        total += blocks[b].n;
+        total_rest += rest ? rest[b].n : 0;
+    }
+    if (total > SIZE_MAX / sizeof *out->c || total_rest > SIZE_MAX / sizeof *out->rest)
+        return MM_ENOMEM;
+    out->c = malloc((total ? total : 1) * sizeof *out->c);
+    if (rest)
+        out->rest = malloc((total_rest ? total_rest : 1) * sizeof *out->rest);
+    if (!out->c || (rest && !out->rest))
+        return MM_ENOMEM;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
+    for (size_t b = 0; b < n_blocks; b++)
+        for (size_t k = 0; k < blocks[b].n; k++)
+            out->first[blocks[b].c[k].learner + 1]++;
+    for (size_t e = 0; e < n; e++) {
+        out->first[e + 1] += out->first[e];
+        out->n_eligible += out->eligible[e];
+        if (rest)
+            out->rest_first[e + 1] += out->rest_first[e];
+    }
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
+    for (size_t b = 0; b < n_blocks; b++) {
+        size_t end = (b + 1) * SCORE_BLOCK < n ? (b + 1) * SCORE_BLOCK : n;
+        size_t kept = 0, left = 0;
+        for (size_t i = b * SCORE_BLOCK; i < end; i++) {
+            size_t e = (size_t)order[i];
+            size_t k = out->first[e + 1] - out->first[e];
+            if (k)
+                memcpy(out->c + out->first[e], blocks[b].c + kept, k * sizeof *out->c);
+            kept += k;
+            if (rest) {
+                size_t r = out->rest_first[e + 1] - out->rest_first[e];
+                if (r)
+                    memcpy(out->rest + out->rest_first[e], rest[b].c + left,
+                           r * sizeof *out->rest);
+                left += r;
+            }
+        }
+        free(blocks[b].c);
+        blocks[b].c = NULL;
+        if (rest) {
+            free(rest[b].c);
+            rest[b].c = NULL;
+        }
+    }
+    out->n = total;
+    out->n_rest = total_rest;
+    return MM_OK;
+}
+
+/*
  * The pairs of the learners given (all employees when list is NULL), kept
  * to keep per learner (0: all), scored in parallel over fixed blocks of
  * them; each block has its own buffer, so the output is the same for any
@@ -1339,6 +1444,7 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
     int rc = MM_ENOMEM;
     score_ctx ctx;
     bool have_ctx = false;
+    int32_t *order = NULL; /* all employees: the order they are scored in */
     block_out *blocks = NULL;
     block_rest *rest = NULL;
     size_t n = m->n_emps;
@@ -1366,6 +1472,10 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
         goto done;
     have_ctx = true;
     ctx.keep = keep;
+    if (!list && !(order = locality_order(m, track))) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
 
     int failed = 0;
     int nt = threads > 0 ? threads : omp_get_max_threads();
@@ -1383,7 +1493,7 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
             stop = failed;
             size_t end = (b + 1) * SCORE_BLOCK < todo ? (b + 1) * SCORE_BLOCK : todo;
             for (size_t i = b * SCORE_BLOCK; i < end && !stop; i++) {
-                int32_t e = list ? list[i] : (int32_t)i;
+                int32_t e = list ? list[i] : order[i];
                 if (score_learner(&ctx, e, &s, &blocks[b], out->reason, out->eligible,
                                   out->bound, rest ? &rest[b] : NULL,
                                   rest ? &out->rest_first[e + 1] : NULL) != MM_OK) {
@@ -1398,6 +1508,10 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
     rc = MM_ENOMEM;
     if (failed)
         goto done;
+    if (order) {
+        rc = gather_ordered(blocks, rest, n_blocks, order, nt, out);
+        goto done;
+    }
 
     size_t total = 0;
     for (size_t b = 0; b < n_blocks; b++) {
@@ -1433,6 +1547,7 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
 done:
     if (have_ctx)
         ctx_free(&ctx);
+    free(order);
     for (size_t b = 0; blocks && b < n_blocks; b++)
         free(blocks[b].c);
     for (size_t b = 0; rest && b < n_blocks; b++)
