@@ -396,8 +396,8 @@ static bool set_direct(int fd, bool on)
 
 /* The staged bytes to the file: MM_OK or MM_EIO (errno set). Whole pieces
    go direct; a shorter one (the file's last) through the page cache. A
-   direct write the file system refuses after all (EINVAL) is made again
-   through the cache, as is the rest of the file. */
+   direct write the file system refuses after all (EINVAL), or cuts short,
+   goes on through the cache, as does the rest of the file. */
 static int write_staged(outdir *od)
 {
     size_t len = od->staged;
@@ -415,13 +415,13 @@ static int write_staged(outdir *od)
     while (w < 0 && errno == EINTR);
     if (w == (ssize_t)len)
         return MM_OK;
-    if (w != -1 || errno != EINVAL) {
-        if (w >= 0)
-            errno = EIO;
+    if (w < 0 && errno != EINVAL)
         return MM_EIO;
-    }
+    /* refused (EINVAL) or cut short (w bytes written): the rest, and the
+       rest of the file, through the cache, which retries what is cut short */
+    size_t done = w > 0 ? (size_t)w : 0;
     od->direct = 0;
-    return set_direct(od->fd, false) ? write_all(od->fd, od->stage, len) : MM_EIO;
+    return set_direct(od->fd, false) ? write_all(od->fd, od->stage + done, len - done) : MM_EIO;
 }
 
 static int dir_open(void *ctx, const char *name)
