@@ -981,14 +981,12 @@ static int32_t overlap_by_prefix(const int32_t *iv, size_t n, const uint16_t *av
 typedef struct block_out {
     candidate *c;
     size_t n, cap;
-    size_t at; /* where the block goes in the output */
 } block_out;
 
 /* A block's pairs left out (score_track_rest). */
 typedef struct block_rest {
     rest_pair *c;
     size_t n, cap;
-    size_t at; /* where the block goes in the output */
 } block_rest;
 
 /* p (room for *cap elements of size, n of them used) with room for more
@@ -1298,34 +1296,6 @@ void cand_set_free(cand_set *s)
     }
 }
 
-/* The pairs not kept, from their blocks (learners in order, each block's
-   its own; out->rest_first[l + 1] holds learner l's count) into out->rest,
-   the blocks in parallel as the kept ones, each freed once copied. */
-static int gather_rest(block_rest *rest, size_t n_blocks, int nt, cand_set *out)
-{
-    size_t n = out->n_emps, total = 0;
-    for (size_t b = 0; b < n_blocks; b++) {
-        rest[b].at = total;
-        total += rest[b].n;
-    }
-    if (total > SIZE_MAX / sizeof *out->rest)
-        return MM_ENOMEM;
-    out->rest = malloc((total ? total : 1) * sizeof *out->rest);
-    if (!out->rest)
-        return MM_ENOMEM;
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
-    for (size_t b = 0; b < n_blocks; b++) {
-        if (rest[b].n)
-            memcpy(out->rest + rest[b].at, rest[b].c, rest[b].n * sizeof *out->rest);
-        free(rest[b].c);
-        rest[b].c = NULL;
-    }
-    for (size_t e = 0; e < n; e++)
-        out->rest_first[e + 1] += out->rest_first[e];
-    out->n_rest = total;
-    return MM_OK;
-}
-
 /*
  * The order in which every employee is scored: grouped by the skill of
  * their first goal on the track (by skill id; those without one last),
@@ -1372,12 +1342,13 @@ static int32_t *locality_order(const mm_model *m, int32_t track)
 
 /*
  * Each block's pairs (kept, and left out when rest is given) to their
- * learners' places, for blocks scored in `order`: out->first[e + 1] and
- * out->rest_first[e + 1] hold learner e's counts and become offsets. A
- * block's pairs are its learners', one learner after the other, in order.
+ * learners' places, for the todo learners scored in `order` (distinct),
+ * SCORE_BLOCK to a block: out->first[e + 1] and out->rest_first[e + 1]
+ * hold learner e's counts and become offsets. A block's pairs are its
+ * learners', one learner after the other, in order.
  */
 static int gather_ordered(block_out *blocks, block_rest *rest, size_t n_blocks,
-                          const int32_t *order, int nt, cand_set *out)
+                          const int32_t *order, size_t todo, int nt, cand_set *out)
 {
     size_t n = out->n_emps, total = 0, total_rest = 0;
     for (size_t b = 0; b < n_blocks; b++) {
@@ -1403,7 +1374,7 @@ static int gather_ordered(block_out *blocks, block_rest *rest, size_t n_blocks,
     }
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
     for (size_t b = 0; b < n_blocks; b++) {
-        size_t end = (b + 1) * SCORE_BLOCK < n ? (b + 1) * SCORE_BLOCK : n;
+        size_t end = (b + 1) * SCORE_BLOCK < todo ? (b + 1) * SCORE_BLOCK : todo;
         size_t kept = 0, left = 0;
         for (size_t i = b * SCORE_BLOCK; i < end; i++) {
             size_t e = (size_t)order[i];
@@ -1444,7 +1415,7 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
     int rc = MM_ENOMEM;
     score_ctx ctx;
     bool have_ctx = false;
-    int32_t *order = NULL; /* all employees: the order they are scored in */
+    int32_t *order = NULL; /* without a list, every employee in the order scored */
     block_out *blocks = NULL;
     block_rest *rest = NULL;
     size_t n = m->n_emps;
@@ -1476,6 +1447,7 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
         rc = MM_ENOMEM;
         goto done;
     }
+    const int32_t *work = list ? list : order;
 
     int failed = 0;
     int nt = threads > 0 ? threads : omp_get_max_threads();
@@ -1493,7 +1465,7 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
             stop = failed;
             size_t end = (b + 1) * SCORE_BLOCK < todo ? (b + 1) * SCORE_BLOCK : todo;
             for (size_t i = b * SCORE_BLOCK; i < end && !stop; i++) {
-                int32_t e = list ? list[i] : order[i];
+                int32_t e = work[i];
                 if (score_learner(&ctx, e, &s, &blocks[b], out->reason, out->eligible,
                                   out->bound, rest ? &rest[b] : NULL,
                                   rest ? &out->rest_first[e + 1] : NULL) != MM_OK) {
@@ -1508,42 +1480,7 @@ static int score_pairs(const mm_model *m, const mm_config *cfg, const tz_week *w
     rc = MM_ENOMEM;
     if (failed)
         goto done;
-    if (order) {
-        rc = gather_ordered(blocks, rest, n_blocks, order, nt, out);
-        goto done;
-    }
-
-    size_t total = 0;
-    for (size_t b = 0; b < n_blocks; b++) {
-        blocks[b].at = total;
-        total += blocks[b].n;
-    }
-    if (total > SIZE_MAX / sizeof *out->c)
-        goto done;
-    out->c = malloc((total ? total : 1) * sizeof *out->c);
-    if (!out->c)
-        goto done;
-    /* the blocks to their places in parallel; with every employee scored,
-       blocks hold disjoint learners and count their own pairs */
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
-    for (size_t b = 0; b < n_blocks; b++) {
-        if (blocks[b].n)
-            memcpy(out->c + blocks[b].at, blocks[b].c, blocks[b].n * sizeof *out->c);
-        for (size_t k = 0; !list && k < blocks[b].n; k++)
-            out->first[blocks[b].c[k].learner + 1]++;
-        free(blocks[b].c);
-        blocks[b].c = NULL;
-    }
-    out->n = total;
-    for (size_t k = 0; list && k < out->n; k++)
-        out->first[out->c[k].learner + 1]++;
-    for (size_t e = 0; e < n; e++) {
-        out->first[e + 1] += out->first[e];
-        out->n_eligible += out->eligible[e];
-    }
-    if (keep_rest && (rc = gather_rest(rest, n_blocks, nt, out)) != MM_OK)
-        goto done;
-    rc = MM_OK;
+    rc = gather_ordered(blocks, rest, n_blocks, work, todo, nt, out);
 done:
     if (have_ctx)
         ctx_free(&ctx);
