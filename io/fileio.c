@@ -513,20 +513,19 @@ static int dir_close(void *ctx, int ok)
 {
     outdir *od = ctx;
     char path[PATH_MAX];
+    /* the last piece still staged, unless the file is abandoned */
+    int staged = ok && od->staged ? write_staged(od) : MM_OK;
     int fd = od->fd;
     od->fd = -1;
+    od->staged = 0;
     if (!ok) {
         /* abandoned: dropped, so that outdir_commit leaves its old version */
         struct outdir_file *f = &od->files[--od->n];
-        od->staged = 0;
         close(fd);
         unlink(f->tmp);
         free(f->name);
         return MM_OK;
     }
-    od->fd = fd;
-    int staged = od->staged ? write_staged(od) : MM_OK;
-    od->fd = -1;
     if (staged != MM_OK) {
         int saved = errno;
         close(fd);
