@@ -524,6 +524,108 @@ static int price_learner(flow_net *f, int32_t l, const uint8_t *moved, size_t *a
     return rc;
 }
 
+/* The pool entries a task of price_chunks found. */
+typedef struct {
+    size_t *k;
+    size_t n, cap;
+    bool oom;
+} found_list;
+
+/*
+ * Pool entry k of learner l would join the network by its reduced cost
+ * (price_entry's test before it looks in the network). Reads only.
+ */
+static bool price_candidate(const flow_net *f, int32_t l, size_t k)
+{
+    if (f->pool_in[k])
+        return false;
+    const rest_pair *rp = pool_pair(f, l, k);
+    int32_t q = rp->partner;
+    if (q == f->pool_skip[l] || !f->pnode[q])
+        return false;
+    ns_pot rcost = -((ns_pot)f->w_ses + (ns_pot)f->w_score * rp->score) +
+                   ns_potential(&f->ns, f->pnode[q]) - ns_potential(&f->ns, f->lnode[l]);
+    return rcost < 0;
+}
+
+/*
+ * price_pass's loop over the open learners, in two steps: tasks of
+ * `chunk` learners (taken by whichever thread of the team is free,
+ * else by this one) list the entries whose reduced cost is negative, then
+ * this thread joins them to the network in the learners' order. The same
+ * pairs join in the same order as one loop would add them: nothing changes
+ * a potential while pairs join, and each pool entry is one learner's.
+ */
+static int price_chunks(flow_net *f, const int32_t *open, size_t n_open, size_t chunk,
+                        const uint8_t *moved, size_t *added)
+{
+    const solve_problem *p = f->p;
+    size_t n_chunks = n_open / chunk + (n_open % chunk != 0);
+    found_list *found = calloc(n_chunks, sizeof *found);
+    if (!found)
+        return MM_ENOMEM;
+#pragma omp taskloop grainsize(1) default(none) shared(f, p, open, n_open, chunk, moved, found, n_chunks)
+    for (size_t c = 0; c < n_chunks; c++) {
+        found_list *fl = &found[c];
+        size_t end = n_open - c * chunk > chunk ? (c + 1) * chunk : n_open;
+        for (size_t i = c * chunk; i < end && !fl->oom; i++) {
+            int32_t l = open[i];
+            if (!f->lnode[l] || f->lpins[l] >= p->learner_cap[l])
+                continue; /* no node (no capacity), or the pins fill it */
+            const uint8_t *only = moved && !moved[f->lnode[l]] ? moved : NULL;
+            size_t first = (size_t)f->pool_first[l];
+            const rest_pair *pairs = f->pool_src[l];
+            for (size_t j = 0; j < f->pool_len[l]; j++) {
+                int32_t u = f->pnode[pairs[j].partner];
+                if ((only && !(u && only[u])) || !price_candidate(f, l, first + j))
+                    continue;
+                if (fl->n == fl->cap) {
+                    size_t cap = fl->cap ? 2 * fl->cap : 256;
+                    size_t *grown = realloc(fl->k, cap * sizeof *grown);
+                    if (!grown) {
+                        fl->oom = true;
+                        break;
+                    }
+                    fl->k = grown;
+                    fl->cap = cap;
+                }
+                fl->k[fl->n++] = first + j;
+            }
+        }
+    }
+    int rc = MM_OK;
+    size_t c = 0, i = 0;
+    for (; c < n_chunks && rc == MM_OK; c++)
+        rc = found[c].oom ? MM_ENOMEM : MM_OK;
+    /* entry k is learner l's when pool_first[l] <= k < pool_first[l] + pool_len[l] */
+    for (c = 0; c < n_chunks && rc == MM_OK; c++) {
+        size_t end = n_open - c * chunk > chunk ? (c + 1) * chunk : n_open;
+        const found_list *fl = &found[c];
+        size_t j = 0;
+        for (i = c * chunk; i < end && j < fl->n && rc == MM_OK; i++) {
+            int32_t l = open[i];
+            if (!f->lnode[l] || f->lpins[l] >= p->learner_cap[l])
+                continue;
+            size_t first = (size_t)f->pool_first[l], last = first + f->pool_len[l];
+            for (; j < fl->n && fl->k[j] >= first && fl->k[j] < last && rc == MM_OK; j++) {
+                size_t k = fl->k[j];
+                if (f->pool_in[k])
+                    continue;
+                if (in_network(f, l, pool_pair(f, l, k)->partner)) {
+                    f->pool_in[k] = 1;
+                    continue;
+                }
+                ++*added;
+                rc = add_priced(f, l, k);
+            }
+        }
+    }
+    for (c = 0; c < n_chunks; c++)
+        free(found[c].k);
+    free(found);
+    return rc;
+}
+
 /*
  * One pricing pass: the open learners' pooled pairs with a negative reduced
  * cost join the network (learners gathered into the pool first, together).
@@ -547,6 +649,9 @@ static int price_pass(flow_net *f, const int32_t *open, size_t n_open, int32_t *
     }
     for (size_t i = 0; i < n_fresh && rc == MM_OK; i++)
         rc = pool_learner(f, fresh[i]);
+    size_t chunk = f->price_chunk ? f->price_chunk : FLOW_PRICE_CHUNK;
+    if (rc == MM_OK && n_open / 2 >= chunk)
+        return price_chunks(f, open, n_open, chunk, moved, added);
     for (size_t i = 0; i < n_open && rc == MM_OK; i++) {
         int32_t l = open[i];
         if (!f->lnode[l] || f->lpins[l] >= p->learner_cap[l])

@@ -756,7 +756,7 @@ static int rest_of(void *ctx, int32_t learner, const rest_pair **pairs, size_t *
 static void test_pricing_moved(void **state)
 {
     (void)state;
-    size_t moved_passes = 0;
+    size_t moved_passes = 0, chunked = 0;
     rng_state = 123;
     for (int it = 0; it < 300; it++) {
         int nl = 30 + rnd(50), np = 8 + rnd(16), n = nl + np;
@@ -819,6 +819,29 @@ static void test_pricing_moved(void **state)
         assert_int_equal(flow_price(&b), MM_OK);
         assert_int_equal(ns_certify(&b.ns), MM_OK);
         flow_solution(&b, NULL, &lb, &xb, &sb);
+        /* passes split into tasks of 1 to 3 learners, on two threads: the
+           same pairs join in the same order, with the same pivots */
+        flow_net t;
+        int rc_t = MM_OK;
+        assert_int_equal(flow_build(&t, &pruned), MM_OK);
+        t.price_chunk = 1 + (size_t)(it % 3);
+#pragma omp parallel num_threads(2)
+#pragma omp single
+        {
+            rc_t = flow_solve(&t);
+            if (rc_t == MM_OK)
+                rc_t = flow_price(&t);
+        }
+        assert_int_equal(rc_t, MM_OK);
+        assert_int_equal(t.n_priced, b.n_priced);
+        assert_int_equal(t.ns.pivots, b.ns.pivots);
+        for (size_t j = 0; j < b.n_priced; j++) {
+            assert_int_equal(t.priced[j].learner, b.priced[j].learner);
+            assert_int_equal(t.priced[j].partner, b.priced[j].partner);
+            assert_int_equal(t.priced_pool[j], b.priced_pool[j]);
+        }
+        chunked += t.n_priced > 0;
+        flow_free(&t);
         /* the duals' certificate: every left-out pair of a learner the bound
            does not clear has a reduced cost >= 0, unless priced in */
         int32_t *open = malloc((size_t)n * sizeof *open);
@@ -872,8 +895,11 @@ static void test_pricing_moved(void **state)
         flow_free(&b);
         free(all), free(kept), free(rest), free(first), free(lcap), free(pcap), free(bound);
     }
-    print_message("pricing: %zu passes priced only what moved\n", moved_passes);
+    print_message("pricing: %zu passes priced only what moved; %zu instances priced pairs in"
+                  " with passes in tasks\n",
+                  moved_passes, chunked);
     assert_true(moved_passes > 100);
+    assert_true(chunked > 100);
 }
 
 /* Slot values equal the difference to a from-scratch solve with the capacity raised. */
