@@ -472,30 +472,26 @@ static int solve_setup(match_result *r, match_track *mt)
 
 /*
  * Shadowing solved ahead, beside mentoring (match_solve): before the mentors
- * are known, so over every eligible pair, the mentors' too (mentor NULL),
- * or without the mentors of mentoring's first optimum (mentor), by the
- * network simplex alone (no GLPK: mentoring's proof may be running). Its
- * optimum is then the warm start of the next, and of the real solve, which
- * only has to take out the pairs of learners with their mentors. A failure
- * here costs only the head start.
+ * are known, so over every eligible pair, the mentors' too, by the network
+ * simplex alone (no GLPK: mentoring's proof may be running). Its optimum
+ * is then the warm start of the real solve, which only has to take out the
+ * pairs of learners with their mentors. A failure here costs only the
+ * head start.
  */
-static int solve_ahead(match_result *r, match_track *mt, const int32_t *mentor, mm_diag *scratch)
+static int solve_ahead(match_result *r, match_track *mt, mm_diag *scratch)
 {
     solve_problem *p = &mt->prob;
     int rc = mt->set_up ? MM_OK : solve_setup(r, mt);
     if (rc != MM_OK)
         return rc;
-    mt->mentor = mt->pricing.mentor = mentor;
     mt->ahead = p->no_certify = p->keep_warm = true;
     rc = solve_rounds(r, mt, scratch);
     mt->ahead = p->no_certify = p->keep_warm = false;
-    mt->mentor = mt->pricing.mentor = NULL;
     if (rc == MM_OK && mt->sol.warm) {
         solve_warm_free(mt->warm);
         mt->warm = mt->sol.warm;
         mt->sol.warm = NULL;
         p->warm = mt->warm;
-        mt->aheads++;
     }
     solve_result_free(&mt->sol);
     free(mt->arcs_owned), free(mt->arc_first), free(mt->pinned);
@@ -575,24 +571,20 @@ static int track_prove(match_track *mt, mm_diag *diag)
  * Both tracks, mentoring first: shadowing leaves out each learner's mentor.
  * The work is a graph of tasks, run on two threads when there are two:
  *
- *   mentoring: first optimum ........ its optimum --> its reasons and slot values,
- *                   |                     |               then its proof (GLPK)
- *                   |                     +--> then->mentoring (its pairs) ----+
- *                   v                     v                                    +--> then->both
- *   shadowing ahead --> ahead again --> shadowing's optimum (warm from ahead) -+
- *   (no fairness)                         |
- *                                         +--> its reasons and slot values; its proof
+ *   mentoring's optimum ---> its reasons and slot values, then its proof (GLPK)
+ *          |
+ *          +-----------+---> then->mentoring (mentoring's pairs)  --+
+ *                      |                                            +--> then->both
+ *   shadowing ahead ---+---> shadowing's optimum (warm from ahead) -+
+ *   (no fairness)                  |
+ *                                  +---> its reasons and slot values; its proof
  *
  * Without fairness constraints shadowing is solved ahead, before the
- * mentors are known (solve_ahead), then again without the mentors of
- * mentoring's first optimum (solve_problem.first_partner: at a million
- * employees three quarters of the pairs the real solve has to take out
- * are those; its pivots 294,000 to 160,000, 3.2 to 2.0 s, one traced run
- * each), on the thread mentoring's long solves leave idle. Each optimum
- * is the network's, its GLPK proof deferred (solve_prove) so that it runs
- * beside the slot values, which continue the network; mentoring's slot
- * values come first and free its network before GLPK builds its model (the
- * peak memory of the largest companies). Plain tasks and three counters make the graph (a join spawns
+ * mentors are known (solve_ahead), and each optimum is the network's, its
+ * GLPK proof deferred (solve_prove) so that it runs beside the slot values,
+ * which continue the network; mentoring's slot values come first and free
+ * its network before GLPK builds its model (the peak memory of the largest
+ * companies). Plain tasks and two counters make the graph (a join spawns
  * what follows when its last input is done): libgomp's task dependences
  * keep a table LeakSanitizer saw leak. Every task computes the same thing
  * whatever the thread that runs it and whenever, so the results do not
@@ -611,12 +603,6 @@ typedef struct graph {
     bool ahead, shared; /* shared: one GLPK environment for the process */
     int to_sha;         /* of mentoring's optimum and shadowing ahead, those not done */
     int to_both;        /* of shadowing's optimum and then->mentoring, those not done */
-    /* of mentoring's first optimum and shadowing's first solve ahead, those
-       not done; first_mentor: mentoring's pairs at its first optimum, once
-       men_first */
-    int to_again;
-    int32_t *first_mentor;
-    bool men_first;
     int rc_men, rc_men_after, rc_men_prove, rc_ahead, rc_sha, rc_sha_prove, rc_sha_after;
     int rc_then_men, rc_then;
 } graph;
@@ -680,49 +666,15 @@ static void start_shadowing(graph *g)
     }
 }
 
-/* Shadowing ahead again, without the mentors of mentoring's first optimum
-   (when it came): then the real solve. */
-static void start_again(graph *g)
-{
-#pragma omp task
-    {
-        match_track *sha = &g->r->t[TRACK_SHADOWING];
-        if (g->men_first && g->rc_ahead == MM_OK)
-            g->rc_ahead = solve_ahead(g->r, sha, g->first_mentor, g->scratch);
-        join(g, &g->to_sha, start_shadowing);
-    }
-}
-
-/* solve_problem.first_done of mentoring. */
-static void mentoring_first(void *ctx)
-{
-    graph *g = ctx;
-    g->men_first = true;
-    g->r->t[TRACK_MENTORING].prob.first_partner = NULL;
-    join(g, &g->to_again, start_again);
-}
-
 int match_solve_then(match_result *r, mm_diag *diag, const match_then *then)
 {
     match_track *men = &r->t[TRACK_MENTORING], *sha = &r->t[TRACK_SHADOWING];
-    graph g = {.r = r, .diag = diag, .then = then, .to_sha = 2, .to_both = 2, .to_again = 2};
+    graph g = {.r = r, .diag = diag, .then = then, .to_sha = 2, .to_both = 2};
     g.ahead = men->enabled && sha->enabled && !r->cfg->fairness.enforce;
     g.shared = !solve_glpk_per_thread();
     int nt = r->threads > 0 ? r->threads : omp_get_max_threads();
-    if (g.ahead) {
-        int rc = men->set_up ? MM_OK : solve_setup(r, men);
-        if (rc == MM_OK && (!(g.scratch = mm_diag_new(4)) ||
-                            !(g.first_mentor = malloc((r->model->n_emps + 1) *
-                                                      sizeof *g.first_mentor))))
-            rc = MM_ENOMEM;
-        if (rc != MM_OK) {
-            mm_diag_free(g.scratch);
-            return mm_diag_error(diag, rc, NULL, 0, 0, "solve: out of memory");
-        }
-        men->prob.first_partner = g.first_mentor;
-        men->prob.first_done = mentoring_first;
-        men->prob.first_ctx = &g;
-    }
+    if (g.ahead && !(g.scratch = mm_diag_new(4)))
+        return mm_diag_error(diag, MM_ENOMEM, NULL, 0, 0, "solve: out of memory");
 #pragma omp parallel num_threads(nt > 1 ? 2 : 1)
 #pragma omp single
     {
@@ -730,9 +682,6 @@ int match_solve_then(match_result *r, mm_diag *diag, const match_then *then)
         {
             if (men->enabled)
                 GLPK_STEP(&g, g.rc_men = solve_one(r, men, diag));
-            men->prob.first_partner = NULL;
-            if (g.ahead && !g.men_first)
-                join(&g, &g.to_again, start_again); /* no first optimum came */
             join(&g, &g.to_sha, start_shadowing); /* first: the longer way on */
             if (men->enabled && g.rc_men == MM_OK) {
 #pragma omp task
@@ -744,16 +693,12 @@ int match_solve_then(match_result *r, mm_diag *diag, const match_then *then)
         }
 #pragma omp task
         {
-            if (g.ahead) {
-                g.rc_ahead = solve_ahead(r, sha, NULL, g.scratch);
-                join(&g, &g.to_again, start_again);
-            } else {
-                join(&g, &g.to_sha, start_shadowing);
-            }
+            if (g.ahead)
+                g.rc_ahead = solve_ahead(r, sha, g.scratch);
+            join(&g, &g.to_sha, start_shadowing);
         }
     }
     mm_diag_free(g.scratch);
-    free(g.first_mentor);
     /* the first failure in the graph's order (a failed ahead solve costs
        only its head start, unless it ran out of memory) */
     if (g.ahead && g.rc_ahead == MM_ENOMEM && g.rc_men == MM_OK)

@@ -76,8 +76,6 @@ typedef struct match_track {
         const int32_t *mentor; /* shadowing: the mentors, left out of the pairs given */
     } pricing;
     int32_t rounds; /* solves that asked for more pairs */
-    int32_t aheads; /* shadowing: solves ahead done (before the mentors, then
-                       without mentoring's first optimum's; match_solve) */
     uint64_t pivots; /* the network simplex's, over every round (ahead too) */
     /* the solver's arcs: the candidates, less (shadowing) the learner's own
        mentor; arc_first gives each learner's slice as in cand_set */

@@ -1651,24 +1651,6 @@ done:
     return rc;
 }
 
-/* The network's first optimum to the caller (solve_problem.first_partner). */
-static int first_optimum(const flow_net *f, const solve_problem *p)
-{
-    uint8_t *chosen = malloc(p->n_arcs ? p->n_arcs : 1);
-    if (!chosen)
-        return MM_ENOMEM;
-    int64_t learners, sessions, score;
-    flow_solution(f, chosen, &learners, &sessions, &score);
-    for (size_t e = 0; e < p->n_emps; e++)
-        p->first_partner[e] = -1;
-    for (size_t a = 0; a < p->n_arcs; a++)
-        if (chosen[a])
-            p->first_partner[p->arcs[a].learner] = p->arcs[a].partner;
-    free(chosen);
-    p->first_done(p->first_ctx);
-    return MM_OK;
-}
-
 /*
  * Our network simplex, then GLPK's proof from its tree. *used is false when
  * the network cannot hold the problem's weights (GLPK alone then solves
@@ -1703,8 +1685,6 @@ static int network_path(solver *s, solve_result *r, bool *used)
                                "network simplex: no optimum passing its check");
         goto done;
     }
-    if (p->first_partner && (rc = first_optimum(&f, p)) != MM_OK)
-        goto done;
     if (p->pairs_of) {
         /* price the pruned pairs the bounds do not rule out */
         if ((rc = flow_price(&f)) != MM_OK) {

@@ -106,16 +106,6 @@ typedef struct solve_problem {
        the kept network in another thread. */
     bool defer_proof;
     const solve_warm *warm; /* a network start (from the previous round); may be NULL */
-    /* The caller's, or NULL: at the network's first optimum over the pairs
-       given (before any are priced in), first_partner[l] is set to each
-       learner's partner there (-1: none; the last, if several) and then
-       first_done(first_ctx) is called, once; the caller may take
-       first_partner away (NULL) from there on. Mentoring's first optimum
-       is most of its last: shadowing, solved ahead, leaves those pairs out
-       (match_solve). */
-    int32_t *first_partner;
-    void (*first_done)(void *ctx);
-    void *first_ctx;
 } solve_problem;
 
 struct flow_net;
