@@ -487,26 +487,40 @@ static int pool_learner(flow_net *f, int32_t l)
     return MM_OK;
 }
 
-/* Pool entry k of learner l joins the network when its reduced cost is
-   negative, unless the pair is there already (then it is marked, once). */
-static int price_entry(flow_net *f, int32_t l, size_t k, size_t *added)
+/*
+ * Pool entry k of learner l would join the network by its reduced cost
+ * (price_entry's test, before it looks in the network). Reads only.
+ */
+static bool price_candidate(const flow_net *f, int32_t l, size_t k)
 {
     if (f->pool_in[k])
-        return MM_OK;
+        return false;
     const rest_pair *rp = pool_pair(f, l, k);
     int32_t q = rp->partner;
     if (q == f->pool_skip[l] || !f->pnode[q])
-        return MM_OK;
+        return false;
     ns_pot rcost = -((ns_pot)f->w_ses + (ns_pot)f->w_score * rp->score) +
                    ns_potential(&f->ns, f->pnode[q]) - ns_potential(&f->ns, f->lnode[l]);
-    if (rcost >= 0)
-        return MM_OK;
-    if (in_network(f, l, q)) {
+    return rcost < 0;
+}
+
+/* Pool entry k of learner l, a candidate, joins the network unless the
+   pair is there already (then it is marked, once). */
+static int join_priced(flow_net *f, int32_t l, size_t k, size_t *added)
+{
+    if (in_network(f, l, pool_pair(f, l, k)->partner)) {
         f->pool_in[k] = 1;
         return MM_OK;
     }
     ++*added;
     return add_priced(f, l, k);
+}
+
+/* Pool entry k of learner l joins the network when its reduced cost is
+   negative (join_priced). */
+static int price_entry(flow_net *f, int32_t l, size_t k, size_t *added)
+{
+    return price_candidate(f, l, k) ? join_priced(f, l, k, added) : MM_OK;
 }
 
 /* Every pool entry of learner l (pooled already), as price_entry; with
@@ -530,23 +544,6 @@ typedef struct {
     size_t n, cap;
     bool oom;
 } found_list;
-
-/*
- * Pool entry k of learner l would join the network by its reduced cost
- * (price_entry's test before it looks in the network). Reads only.
- */
-static bool price_candidate(const flow_net *f, int32_t l, size_t k)
-{
-    if (f->pool_in[k])
-        return false;
-    const rest_pair *rp = pool_pair(f, l, k);
-    int32_t q = rp->partner;
-    if (q == f->pool_skip[l] || !f->pnode[q])
-        return false;
-    ns_pot rcost = -((ns_pot)f->w_ses + (ns_pot)f->w_score * rp->score) +
-                   ns_potential(&f->ns, f->pnode[q]) - ns_potential(&f->ns, f->lnode[l]);
-    return rcost < 0;
-}
 
 /*
  * price_pass's loop over the open learners, in two steps: tasks of
@@ -594,33 +591,25 @@ static int price_chunks(flow_net *f, const int32_t *open, size_t n_open, size_t 
         }
     }
     int rc = MM_OK;
-    size_t c = 0, i = 0;
-    for (; c < n_chunks && rc == MM_OK; c++)
+    for (size_t c = 0; c < n_chunks && rc == MM_OK; c++)
         rc = found[c].oom ? MM_ENOMEM : MM_OK;
     /* entry k is learner l's when pool_first[l] <= k < pool_first[l] + pool_len[l] */
-    for (c = 0; c < n_chunks && rc == MM_OK; c++) {
+    for (size_t c = 0; c < n_chunks && rc == MM_OK; c++) {
         size_t end = n_open - c * chunk > chunk ? (c + 1) * chunk : n_open;
         const found_list *fl = &found[c];
         size_t j = 0;
-        for (i = c * chunk; i < end && j < fl->n && rc == MM_OK; i++) {
+        for (size_t i = c * chunk; i < end && j < fl->n && rc == MM_OK; i++) {
             int32_t l = open[i];
             if (!f->lnode[l] || f->lpins[l] >= p->learner_cap[l])
                 continue;
             size_t first = (size_t)f->pool_first[l], last = first + f->pool_len[l];
             for (; j < fl->n && fl->k[j] >= first && fl->k[j] < last && rc == MM_OK; j++) {
-                size_t k = fl->k[j];
-                if (f->pool_in[k])
-                    continue;
-                if (in_network(f, l, pool_pair(f, l, k)->partner)) {
-                    f->pool_in[k] = 1;
-                    continue;
-                }
-                ++*added;
-                rc = add_priced(f, l, k);
+                if (!f->pool_in[fl->k[j]])
+                    rc = join_priced(f, l, fl->k[j], added);
             }
         }
     }
-    for (c = 0; c < n_chunks; c++)
+    for (size_t c = 0; c < n_chunks; c++)
         free(found[c].k);
     free(found);
     return rc;
