@@ -538,6 +538,13 @@ static int price_learner(flow_net *f, int32_t l, const uint8_t *moved, size_t *a
     return rc;
 }
 
+/* Whether learner l can take priced pairs: it has a node (capacity), and
+   room the pins leave. */
+static bool has_room(const flow_net *f, int32_t l)
+{
+    return f->lnode[l] && f->lpins[l] < f->p->learner_cap[l];
+}
+
 /* The pool entries a task of price_chunks found. */
 typedef struct {
     size_t *k;
@@ -556,19 +563,18 @@ typedef struct {
 static int price_chunks(flow_net *f, const int32_t *open, size_t n_open, size_t chunk,
                         const uint8_t *moved, size_t *added)
 {
-    const solve_problem *p = f->p;
     size_t n_chunks = n_open / chunk + (n_open % chunk != 0);
     found_list *found = calloc(n_chunks, sizeof *found);
     if (!found)
         return MM_ENOMEM;
-#pragma omp taskloop grainsize(1) default(none) shared(f, p, open, n_open, chunk, moved, found, n_chunks)
+#pragma omp taskloop grainsize(1) default(none) shared(f, open, n_open, chunk, moved, found, n_chunks)
     for (size_t c = 0; c < n_chunks; c++) {
         found_list *fl = &found[c];
         size_t end = n_open - c * chunk > chunk ? (c + 1) * chunk : n_open;
         for (size_t i = c * chunk; i < end && !fl->oom; i++) {
             int32_t l = open[i];
-            if (!f->lnode[l] || f->lpins[l] >= p->learner_cap[l])
-                continue; /* no node (no capacity), or the pins fill it */
+            if (!has_room(f, l))
+                continue;
             const uint8_t *only = moved && !moved[f->lnode[l]] ? moved : NULL;
             size_t first = (size_t)f->pool_first[l];
             const rest_pair *pairs = f->pool_src[l];
@@ -600,7 +606,7 @@ static int price_chunks(flow_net *f, const int32_t *open, size_t n_open, size_t 
         size_t j = 0;
         for (size_t i = c * chunk; i < end && j < fl->n && rc == MM_OK; i++) {
             int32_t l = open[i];
-            if (!f->lnode[l] || f->lpins[l] >= p->learner_cap[l])
+            if (!has_room(f, l))
                 continue;
             size_t first = (size_t)f->pool_first[l], last = first + f->pool_len[l];
             for (; j < fl->n && fl->k[j] >= first && fl->k[j] < last && rc == MM_OK; j++) {
@@ -627,13 +633,12 @@ static int price_chunks(flow_net *f, const int32_t *open, size_t n_open, size_t 
 static int price_pass(flow_net *f, const int32_t *open, size_t n_open, int32_t *fresh,
                       const uint8_t *moved, size_t *added)
 {
-    const solve_problem *p = f->p;
     size_t n_fresh = 0;
     int rc = MM_OK;
     *added = 0;
     for (size_t i = 0; i < n_open; i++) {
         int32_t l = open[i];
-        if (f->lnode[l] && f->lpins[l] < p->learner_cap[l] && f->pool_first[l] < 0)
+        if (has_room(f, l) && f->pool_first[l] < 0)
             fresh[n_fresh++] = l;
     }
     for (size_t i = 0; i < n_fresh && rc == MM_OK; i++)
@@ -643,8 +648,8 @@ static int price_pass(flow_net *f, const int32_t *open, size_t n_open, int32_t *
         return price_chunks(f, open, n_open, chunk, moved, added);
     for (size_t i = 0; i < n_open && rc == MM_OK; i++) {
         int32_t l = open[i];
-        if (!f->lnode[l] || f->lpins[l] >= p->learner_cap[l])
-            continue; /* no node (no capacity), or the pins fill it */
+        if (!has_room(f, l))
+            continue;
         rc = price_learner(f, l, moved && !moved[f->lnode[l]] ? moved : NULL, added);
     }
     return rc;
@@ -653,7 +658,7 @@ static int price_pass(flow_net *f, const int32_t *open, size_t n_open, int32_t *
 /* Whether learner l takes part in pricing: open, with a node and room the pins leave. */
 static bool priced_learner(const flow_net *f, int32_t l)
 {
-    return f->lnode[l] && f->lpins[l] < f->p->learner_cap[l] && uncertified(f, (size_t)l);
+    return has_room(f, l) && uncertified(f, (size_t)l);
 }
 
 /*

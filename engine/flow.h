@@ -81,8 +81,9 @@ typedef struct flow_net {
     int64_t *priced_pool;
     uint8_t *moved;           /* per node: its potential moved since the last pricing pass */
     size_t moved_passes;      /* pricing passes that priced only what moved (flow_price) */
-    /* open learners per task of a pricing pass, which is split into tasks
-       from two of them on (0: FLOW_PRICE_CHUNK; the tests set others) */
+    /* open learners per task of a pricing pass; a pass with open learners
+       for two tasks or more is split into tasks (0: FLOW_PRICE_CHUNK; the
+       tests set others) */
     size_t price_chunk;
 } flow_net;
 

@@ -283,7 +283,8 @@ static int32_t cached_offset(zone_cache *c, const tz_zone *z, int64_t utc_min)
    (NO_ZONE for an unknown zone), 2 per session; NULL when out of memory.
    Each employee's zone is looked up once, in employee order: the sessions
    are in time order, and looking a zone up by the name in each person's
-   record, scattered over the model, took 1.2 s at a million employees. */
+   record, scattered over the model, took 1.48 s at a million employees
+   (0.05 s now; one traced run each). */
 static int32_t *session_offsets(const mm_model *m, const sched_result *sched)
 {
     size_t n = sched ? sched->n_sessions : 0;
