@@ -31,6 +31,10 @@
    eager one (ns->eager), already past EAGER_BLOCKS blocks, up to four. */
 #define SPARSE_SHARE 8
 #define EAGER_BLOCKS 100
+/* ns_run puts the nodes into the tree's preorder every this many pivots,
+   when they are at least REORDER_MIN_NODES */
+#define REORDER_EVERY 50000
+#define REORDER_MIN_NODES 4096
 
 static void *xmalloc(size_t n, size_t size)
 {
@@ -260,6 +264,7 @@ int ns_start(netsimplex *ns)
     /* the tree: children lists from pred[] */
     ns->parent[0] = -1;
     ns->pred[0] = -1;
+    ns->up[0] = 0;
     for (int32_t u = 1; u < n; u++) {
         int32_t a = ns->pred[u];
         if (a < 0 || (size_t)a >= m || in_tree[a] || (ns->src[a] != u && ns->dst[a] != u))
@@ -777,7 +782,7 @@ static void update_potentials(netsimplex *ns)
                    (ns->src[in] == u_in ? -(ns_pot)ns->cost[in] : (ns_pot)ns->cost[in]);
     if (ns->moved)
         for (int32_t u = u_in; u != end; u = ns->thread[u])
-            ns->moved[u] = 1;
+            ns->moved[ns->node_of ? ns->node_of[u] : u] = 1;
     if (ns->local) {
         ns_local *loc = ns->local;
         for (int32_t u = u_in; u != end; u = ns->thread[u])
@@ -796,23 +801,137 @@ static void update_potentials(netsimplex *ns)
     }
 }
 
+/* ---- node order: the tree's preorder in memory --------------------------- */
+
+/*
+ * Most of a pivot's time is spent walking the tree: up from the entering
+ * arc's ends to their join, and along the thread through the subtree whose
+ * potentials move. Each step reads the next node's entry, at random in
+ * arrays of a million nodes, so each step waits for memory. Numbering the
+ * nodes in the tree's preorder makes a subtree a run of consecutive
+ * entries and a chain of single children consecutive too, and the walks
+ * read memory in order. The tree changes with every pivot, so ns_run
+ * renumbers every so many pivots, and puts the caller's numbering back
+ * before it returns: outside ns_run nodes are always the caller's.
+ */
+
+/* Renames node u as newid[u] (a permutation that keeps the root 0) in every
+   node array and at both ends of every arc; tmp has room for n ns_pot. */
+static void rename_nodes(netsimplex *ns, const int32_t *newid, void *tmp)
+{
+    size_t n = (size_t)ns->n_nodes;
+    int32_t *t32 = tmp;
+    int32_t *ids[] = {ns->parent, ns->thread, ns->rev_thread, ns->last_succ};
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+        for (size_t u = 0; u < n; u++)
+            t32[newid[u]] = ids[i][u] < 0 ? ids[i][u] : newid[ids[i][u]];
+        memcpy(ids[i], t32, n * sizeof *t32);
+    }
+    int32_t *plain[] = {ns->pred, ns->succ_num};
+    for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
+        for (size_t u = 0; u < n; u++)
+            t32[newid[u]] = plain[i][u];
+        memcpy(plain[i], t32, n * sizeof *t32);
+    }
+    int8_t *t8 = tmp;
+    for (size_t u = 0; u < n; u++)
+        t8[newid[u]] = ns->up[u];
+    memcpy(ns->up, t8, n);
+    ns_slack *ts = tmp;
+    for (size_t u = 0; u < n; u++)
+        ts[newid[u]] = ns->slack[u];
+    memcpy(ns->slack, ts, n * sizeof *ts);
+    int64_t *t64 = tmp;
+    int64_t *wide64[] = {ns->reach, ns->pi};
+    for (size_t i = 0; i < sizeof wide64 / sizeof *wide64; i++) {
+        for (size_t u = 0; u < n; u++)
+            t64[newid[u]] = wide64[i][u];
+        memcpy(wide64[i], t64, n * sizeof *t64);
+    }
+    if (ns->pi_wide) {
+        ns_pot *tp = tmp;
+        for (size_t u = 0; u < n; u++)
+            tp[newid[u]] = ns->pi_wide[u];
+        memcpy(ns->pi_wide, tp, n * sizeof *tp);
+    }
+    for (size_t a = 0; a < ns->n_arcs; a++) {
+        ns->src[a] = newid[ns->src[a]];
+        ns->dst[a] = newid[ns->dst[a]];
+    }
+}
+
+typedef struct node_order {
+    int32_t *node_of; /* per node, the caller's number; NULL: the caller's order */
+    int32_t *newid;
+    void *tmp;
+} node_order;
+
+/* Nodes into the tree's preorder. MM_OK or MM_ENOMEM (the order as it was). */
+static int to_preorder(netsimplex *ns, node_order *o)
+{
+    size_t n = (size_t)ns->n_nodes;
+    if (!o->tmp) {
+        o->tmp = xmalloc(n, sizeof(ns_pot));
+        o->newid = xmalloc(n, sizeof *o->newid);
+        o->node_of = xmalloc(n, sizeof *o->node_of);
+        if (!o->tmp || !o->newid || !o->node_of) {
+            free(o->tmp), free(o->newid), free(o->node_of);
+            memset(o, 0, sizeof *o);
+            return MM_ENOMEM;
+        }
+        for (size_t u = 0; u < n; u++)
+            o->node_of[u] = (int32_t)u;
+    }
+    int32_t u = 0;
+    for (size_t k = 0; k < n; k++, u = ns->thread[u])
+        o->newid[u] = (int32_t)k;
+    rename_nodes(ns, o->newid, o->tmp);
+    int32_t *t32 = o->tmp;
+    for (size_t v = 0; v < n; v++)
+        t32[o->newid[v]] = o->node_of[v];
+    memcpy(o->node_of, t32, n * sizeof *t32);
+    ns->node_of = o->node_of;
+    return MM_OK;
+}
+
+/* The caller's numbering back, and the scratch freed. */
+static void to_callers(netsimplex *ns, node_order *o)
+{
+    if (o->node_of)
+        rename_nodes(ns, o->node_of, o->tmp);
+    ns->node_of = NULL;
+    free(o->tmp), free(o->newid), free(o->node_of);
+    memset(o, 0, sizeof *o);
+}
+
 int ns_run(netsimplex *ns)
 {
     uint64_t limit = 50 * ((uint64_t)ns->n_arcs + (uint64_t)ns->n_nodes) + 1000000;
+    uint64_t every = ns->reorder_every ? ns->reorder_every : REORDER_EVERY;
+    node_order order = {0};
+    int rc = MM_OK;
+    bool reorder = !ns->local && (ns->reorder_every || ns->n_nodes >= REORDER_MIN_NODES);
     while (find_entering(ns)) {
         find_join(ns);
         bool change = find_leaving(ns);
-        if (ns->delta >= INT32_MAX / 2)
-            return MM_EINTERNAL; /* unbounded */
+        if (ns->delta >= INT32_MAX / 2) {
+            rc = MM_EINTERNAL; /* unbounded */
+            break;
+        }
         change_flow(ns, change);
         if (change) {
             update_tree(ns);
             update_potentials(ns);
         }
-        if (++ns->pivots > limit)
-            return MM_EINTERNAL;
+        if (++ns->pivots > limit) {
+            rc = MM_EINTERNAL;
+            break;
+        }
+        if (reorder && ns->pivots % every == 0 && (rc = to_preorder(ns, &order)) != MM_OK)
+            break;
     }
-    return MM_OK;
+    to_callers(ns, &order);
+    return rc;
 }
 
 int ns_certify(const netsimplex *ns)

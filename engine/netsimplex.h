@@ -93,6 +93,11 @@ typedef struct netsimplex {
     /* the caller's, or NULL: per node, set to 1 when a pivot moves its potential */
     uint8_t *moved;
     uint64_t pivots;
+    /* the caller's, or 0 for the default: pivots between two renumberings
+       of the nodes into the tree's preorder (ns_run) */
+    uint64_t reorder_every;
+    /* during ns_run, when renumbered: per node, the caller's number */
+    int32_t *node_of;
     /* pricing; cand: the eligible arcs a sparse search listed (find_entering),
        listings: how many times one went to list them, since ns_start */
     size_t block, next_arc;
