@@ -24,7 +24,11 @@
  * arcs off the root; a simple path enters each node once and passes the
  * root at most once), else 128-bit: a path of a million arcs of cost 2^62
  * cannot overflow them. Narrow potentials halve the memory the pricing
- * reads at random. Pure computation.
+ * reads at random. While it pivots, ns_run keeps the nodes numbered in the
+ * tree's preorder (renumbered every so many pivots), so that its walks
+ * along the tree read memory in order; every field the caller reads, and
+ * every node it names, is in the caller's numbering whenever ns_run is not
+ * running. Pure computation.
  */
 #ifndef MM_NETSIMPLEX_H
 #define MM_NETSIMPLEX_H
