@@ -250,6 +250,16 @@ static void pairing_big(netsimplex *ns, uint64_t seed, int64_t scale)
     random_pairing(ns, seed, scale, true);
 }
 
+/* Two copies of the big random pairing of seed, a third of them with costs
+   times 2^40 (wide potentials); returns the scale. */
+static int64_t twin_pairings(netsimplex *a, netsimplex *b, uint64_t seed)
+{
+    int64_t scale = seed % 3 ? 1 : (int64_t)1 << 40;
+    pairing_big(a, seed, scale);
+    pairing_big(b, seed, scale);
+    return scale;
+}
+
 /*
  * Narrow (64-bit) and wide (128-bit) potentials pivot alike: the same
  * instances with costs times 2^50 go wide and take the same pivots to the
@@ -359,10 +369,8 @@ static void test_runners(void **state)
     (void)state;
     int differ = 0;
     for (uint64_t seed = 1; seed <= 60; seed++) {
-        int64_t scale = seed % 3 ? 1 : (int64_t)1 << 40;
         netsimplex a, b;
-        pairing_big(&a, seed, scale);
-        pairing_big(&b, seed, scale);
+        int64_t scale = twin_pairings(&a, &b, seed);
         b.runners = 1 + (int32_t)(seed % NS_RUNNERS_MAX);
         assert_int_equal(ns_start(&a), MM_OK);
         assert_int_equal(ns_start(&b), MM_OK);
@@ -412,10 +420,8 @@ static void test_preorder(void **state)
     (void)state;
     int renumbered = 0;
     for (uint64_t seed = 1; seed <= 60; seed++) {
-        int64_t scale = seed % 3 ? 1 : (int64_t)1 << 40;
         netsimplex a, b;
-        pairing_big(&a, seed, scale);
-        pairing_big(&b, seed, scale);
+        int64_t scale = twin_pairings(&a, &b, seed);
         b.reorder_every = 1 + seed % 7;
         uint8_t *moved_a = calloc((size_t)a.n_nodes, 1), *moved_b = calloc((size_t)b.n_nodes, 1);
         assert_non_null(moved_a);
