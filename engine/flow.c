@@ -331,7 +331,7 @@ done:
 int flow_solve(flow_net *f)
 {
     int rc = ns_run(&f->ns);
-    return rc == MM_OK ? ns_certify(&f->ns) : rc;
+    return rc != MM_OK ? rc : f->ns.local ? ns_certify_local(&f->ns) : ns_certify(&f->ns);
 }
 
 void flow_solution(const flow_net *f, uint8_t *chosen, int64_t *learners, int64_t *sessions,

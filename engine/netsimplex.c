@@ -539,6 +539,11 @@ static bool find_local(netsimplex *ns)
     for (size_t i = 0; i < loc->n_queue; i++) {
         int32_t u = loc->queue[i];
         loc->queued[u] = 0;
+        if (!loc->seen[u]) {
+            loc->seen[u] = 1;
+            if (!loc->seen_lost && !push_arc(&loc->seen_list, &loc->n_seen, &loc->cap_seen, u))
+                loc->seen_lost = true;
+        }
         for (size_t k = loc->first[u]; k < loc->first[u + 1] && !loc->lost; k++)
             if (signed_rc(ns, (size_t)loc->arcs[k]) < 0 &&
                 !push_arc(&ns->cand, &ns->n_cand, &ns->cap_cand, loc->arcs[k]))
@@ -948,6 +953,18 @@ int ns_run(netsimplex *ns)
     return rc;
 }
 
+/* Arc a's optimality conditions: ends in range, flow within bounds, above
+   lo only when its reduced cost is <= 0, below hi only when >= 0. */
+static bool arc_optimal(const netsimplex *ns, size_t a)
+{
+    int32_t n = ns->n_nodes, f = ns->flow[a];
+    if (ns->src[a] < 0 || ns->src[a] >= n || ns->dst[a] < 0 || ns->dst[a] >= n)
+        return false;
+    ns_pot rc = ns_reduced_cost(ns, a);
+    return f >= ns->lo[a] && f <= ns->hi[a] && (f == ns->lo[a] || rc <= 0) &&
+           (f == ns->hi[a] || rc >= 0);
+}
+
 int ns_certify(const netsimplex *ns)
 {
     int32_t n = ns->n_nodes;
@@ -957,10 +974,7 @@ int ns_certify(const netsimplex *ns)
         return MM_ENOMEM;
     for (size_t a = 0; ok && a < ns->n_arcs; a++) {
         int32_t f = ns->flow[a];
-        ns_pot rc = ns_reduced_cost(ns, a);
-        ok = ns->src[a] >= 0 && ns->src[a] < n && ns->dst[a] >= 0 && ns->dst[a] < n &&
-             f >= ns->lo[a] && f <= ns->hi[a] && (f == ns->lo[a] || rc <= 0) &&
-             (f == ns->hi[a] || rc >= 0);
+        ok = arc_optimal(ns, a);
         if (ok) {
             balance[ns->src[a]] -= f;
             balance[ns->dst[a]] += f;
@@ -969,6 +983,66 @@ int ns_certify(const netsimplex *ns)
     for (int32_t u = 0; ok && u < n; u++)
         ok = balance[u] == 0;
     free(balance);
+    return ok ? MM_OK : MM_EINTERNAL;
+}
+
+int ns_certify_local(const netsimplex *ns)
+{
+    const ns_local *loc = ns->local;
+    if (!loc || loc->lost || loc->touched_lost || loc->seen_lost)
+        return ns_certify(ns);
+    size_t n = (size_t)ns->n_nodes, m = ns->n_arcs;
+    /* the flow the arcs added since give each node, and the nodes to balance */
+    int64_t *extra = calloc(n ? n : 1, sizeof *extra);
+    uint8_t *check = calloc(n ? n : 1, 1);
+    int32_t *nodes = xmalloc(2 * (loc->n_touched + (m - loc->base)), sizeof *nodes);
+    bool ok = true;
+    size_t n_nodes = 0;
+    if (!extra || !check || !nodes) {
+        free(extra), free(check), free(nodes);
+        return MM_ENOMEM;
+    }
+    for (size_t a = loc->base; ok && a < m; a++) {
+        ok = arc_optimal(ns, a);
+        if (ok) {
+            extra[ns->src[a]] -= ns->flow[a];
+            extra[ns->dst[a]] += ns->flow[a];
+            int32_t ends[2] = {ns->src[a], ns->dst[a]};
+            for (int i = 0; i < 2; i++)
+                if (!check[ends[i]]) {
+                    check[ends[i]] = 1;
+                    nodes[n_nodes++] = ends[i];
+                }
+        }
+    }
+    for (size_t i = 0; ok && i < loc->n_touched; i++) {
+        int32_t a = loc->touched[i];
+        ok = a >= 0 && (size_t)a < m && arc_optimal(ns, (size_t)a);
+        if (ok) {
+            int32_t ends[2] = {ns->src[a], ns->dst[a]};
+            for (int k = 0; k < 2; k++)
+                if (!check[ends[k]]) {
+                    check[ends[k]] = 1;
+                    nodes[n_nodes++] = ends[k];
+                }
+        }
+    }
+    for (size_t i = 0; ok && i < n_nodes; i++) {
+        int32_t u = nodes[i];
+        int64_t balance = extra[u];
+        for (size_t k = loc->first[u]; k < loc->first[u + 1]; k++) {
+            int32_t a = loc->arcs[k];
+            if (ns->src[a] != ns->dst[a]) /* a loop is listed twice and balances */
+                balance += ns->dst[a] == u ? ns->flow[a] : -(int64_t)ns->flow[a];
+        }
+        ok = balance == 0;
+    }
+    for (size_t i = 0; ok && i < loc->n_seen; i++) {
+        int32_t u = loc->seen_list[i];
+        for (size_t k = loc->first[u]; ok && k < loc->first[u + 1]; k++)
+            ok = arc_optimal(ns, (size_t)loc->arcs[k]);
+    }
+    free(extra), free(check), free(nodes);
     return ok ? MM_OK : MM_EINTERNAL;
 }
 
@@ -1056,6 +1130,12 @@ void ns_restore(netsimplex *ns, const ns_snapshot *snap)
         loc->lost = false;
         loc->n_touched = 0;
         loc->touched_lost = false;
+        for (size_t i = 0; i < loc->n_seen; i++)
+            loc->seen[loc->seen_list[i]] = 0;
+        if (loc->seen_lost) /* some marked node is not listed */
+            memset(loc->seen, 0, n);
+        loc->n_seen = 0;
+        loc->seen_lost = false;
     }
 }
 
@@ -1068,7 +1148,8 @@ int ns_local_build(const netsimplex *ns, ns_local *loc)
     loc->arcs = xmalloc(2 * m, sizeof *loc->arcs);
     loc->queue = xmalloc(n, sizeof *loc->queue);
     loc->queued = calloc(n ? n : 1, 1);
-    if (!loc->first || !loc->arcs || !loc->queue || !loc->queued) {
+    loc->seen = calloc(n ? n : 1, 1);
+    if (!loc->first || !loc->arcs || !loc->queue || !loc->queued || !loc->seen) {
         ns_local_free(loc);
         return MM_ENOMEM;
     }
@@ -1091,6 +1172,6 @@ int ns_local_build(const netsimplex *ns, ns_local *loc)
 void ns_local_free(ns_local *loc)
 {
     free(loc->first), free(loc->arcs), free(loc->queue), free(loc->queued);
-    free(loc->touched);
+    free(loc->touched), free(loc->seen), free(loc->seen_list);
     memset(loc, 0, sizeof *loc);
 }

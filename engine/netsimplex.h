@@ -70,6 +70,12 @@ typedef struct ns_local {
     int32_t *touched;
     size_t n_touched, cap_touched;
     bool touched_lost;
+    /* the nodes whose potential moved since the optimum, each once (seen
+       marks them), unless seen_lost: one did not fit */
+    int32_t *seen_list;
+    size_t n_seen, cap_seen;
+    uint8_t *seen;
+    bool seen_lost;
 } ns_local;
 
 typedef struct netsimplex {
@@ -178,6 +184,19 @@ ns_pot ns_reduced_cost(const netsimplex *ns, size_t a);
  * hi.
  */
 int ns_certify(const netsimplex *ns); /* MM_OK, MM_EINTERNAL (a condition fails), MM_ENOMEM */
+
+/*
+ * The same check after pivoting on locally from a certified optimum
+ * (ns->local, since ns_local_build or ns_restore): only what the pivots can
+ * have changed. The conditions of the arcs at the nodes whose potential
+ * moved, of the arcs whose flow changed and of the arcs added since; the
+ * balance of the nodes at the ends of those last two. Every other arc and
+ * node is as at the optimum, where ns_certify held. Falls back to
+ * ns_certify when the local lists are incomplete (lost, touched_lost,
+ * seen_lost) or ns->local is NULL. At a million employees a re-solve's
+ * check took 40-70 ms over every arc.
+ */
+int ns_certify_local(const netsimplex *ns);
 
 /* Indexes the arcs of ns by node for local pricing (loc->base = n_arcs),
    with an empty queue and no arc touched. MM_OK or MM_ENOMEM. */

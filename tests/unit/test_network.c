@@ -474,10 +474,54 @@ static void test_preorder(void **state)
  * grow (lost: the block search, until the restore). A third of the
  * instances have wide potentials.
  */
+/*
+ * ns_certify_local must catch what a local re-solve could get wrong: each
+ * in turn, a moved node's potential off by one, a changed arc's flow off by
+ * one (its ends unbalanced), an added arc's flow off by one; each must fail
+ * both checks, and once put back pass again. Counts in *caught the breaks
+ * it could make (a re-solve with no pivots moves nothing).
+ */
+static void local_check_catches(netsimplex *ns, ns_local *loc, int *caught)
+{
+    /* a moved node away from every changed or added arc: only the check of
+       the moved nodes' arcs can see it */
+    for (size_t i = 0; i < loc->n_seen && !ns->wide; i++) {
+        int32_t u = loc->seen_list[i];
+        bool apart = u != 0; /* the root's potential is 0 by definition */
+        for (size_t k = 0; apart && k < loc->n_touched; k++)
+            apart = ns->src[loc->touched[k]] != u && ns->dst[loc->touched[k]] != u;
+        for (size_t a = loc->base; apart && a < ns->n_arcs; a++)
+            apart = ns->src[a] != u && ns->dst[a] != u;
+        if (!apart)
+            continue;
+        ns->pi[u] += 1;
+        int whole = ns_certify(ns);
+        if (whole == MM_EINTERNAL) /* some arc of u is not free to move */
+            assert_int_equal(ns_certify_local(ns), MM_EINTERNAL);
+        ns->pi[u] -= 1;
+        *caught += whole == MM_EINTERNAL;
+        break;
+    }
+    int32_t arcs[2] = {loc->n_touched > 0 ? loc->touched[0] : -1,
+                       ns->n_arcs > loc->base ? (int32_t)ns->n_arcs - 1 : -1};
+    for (int i = 0; i < 2; i++) {
+        int32_t a = arcs[i];
+        if (a < 0 || ns->lo[a] == ns->hi[a])
+            continue;
+        int32_t step = ns->flow[a] < ns->hi[a] ? 1 : -1;
+        ns->flow[a] += step;
+        assert_int_equal(ns_certify(ns), MM_EINTERNAL);
+        assert_int_equal(ns_certify_local(ns), MM_EINTERNAL);
+        ns->flow[a] -= step;
+        (*caught)++;
+    }
+    assert_int_equal(ns_certify_local(ns), MM_OK);
+}
+
 static void test_local_pricing(void **state)
 {
     (void)state;
-    int pivoted = 0;
+    int pivoted = 0, caught = 0;
     for (uint64_t seed = 1; seed <= 60; seed++) {
         int64_t scale = seed % 3 ? 1 : (int64_t)1 << 40;
         netsimplex a;
@@ -512,7 +556,10 @@ static void test_local_pricing(void **state)
             loc.lost = round == 3; /* as when the list cannot grow: the block search */
             assert_int_equal(ns_run(&a), MM_OK);
             assert_int_equal(ns_certify(&a), MM_OK);
+            assert_int_equal(ns_certify_local(&a), MM_OK);
             assert_true(loc.lost == (round == 3));
+            if (round < 3)
+                local_check_catches(&a, &loc, &caught);
             pivoted += a.pivots > before;
             netsimplex b;
             pairing_big(&b, seed, scale);
@@ -539,6 +586,7 @@ static void test_local_pricing(void **state)
         ns_free(&a);
     }
     assert_true(pivoted > 150);
+    assert_true(caught > 300);
 }
 
 int main(void)
