@@ -831,7 +831,9 @@ static void update_potentials(netsimplex *ns)
  */
 
 /* Renames node u as newid[u] (a permutation that keeps the root 0) in every
-   node array and at both ends of every arc; tmp has room for n ns_pot. */
+   node array ns_run reads and at both ends of every arc (not reach, which
+   only ns_add_arc and ns_start read, nor the potentials of the other width,
+   which are stale); tmp has room for n ns_pot. */
 static void rename_nodes(netsimplex *ns, const int32_t *newid, void *tmp)
 {
     size_t n = (size_t)ns->n_nodes;
@@ -856,18 +858,16 @@ static void rename_nodes(netsimplex *ns, const int32_t *newid, void *tmp)
     for (size_t u = 0; u < n; u++)
         ts[newid[u]] = ns->slack[u];
     memcpy(ns->slack, ts, n * sizeof *ts);
-    int64_t *t64 = tmp;
-    int64_t *wide64[] = {ns->reach, ns->pi};
-    for (size_t i = 0; i < sizeof wide64 / sizeof *wide64; i++) {
-        for (size_t u = 0; u < n; u++)
-            t64[newid[u]] = wide64[i][u];
-        memcpy(wide64[i], t64, n * sizeof *t64);
-    }
-    if (ns->pi_wide) {
+    if (ns->wide) {
         ns_pot *tp = tmp;
         for (size_t u = 0; u < n; u++)
             tp[newid[u]] = ns->pi_wide[u];
         memcpy(ns->pi_wide, tp, n * sizeof *tp);
+    } else {
+        int64_t *t64 = tmp;
+        for (size_t u = 0; u < n; u++)
+            t64[newid[u]] = ns->pi[u];
+        memcpy(ns->pi, t64, n * sizeof *t64);
     }
     for (size_t a = 0; a < ns->n_arcs; a++) {
         ns->src[a] = newid[ns->src[a]];
@@ -986,6 +986,17 @@ int ns_certify(const netsimplex *ns)
     return ok ? MM_OK : MM_EINTERNAL;
 }
 
+/* Arc a's ends onto nodes[*n], each node once (check marks them). */
+static void list_ends(const netsimplex *ns, int32_t a, uint8_t *check, int32_t *nodes, size_t *n)
+{
+    int32_t ends[2] = {ns->src[a], ns->dst[a]};
+    for (int i = 0; i < 2; i++)
+        if (!check[ends[i]]) {
+            check[ends[i]] = 1;
+            nodes[(*n)++] = ends[i];
+        }
+}
+
 int ns_certify_local(const netsimplex *ns)
 {
     const ns_local *loc = ns->local;
@@ -1007,25 +1018,14 @@ int ns_certify_local(const netsimplex *ns)
         if (ok) {
             extra[ns->src[a]] -= ns->flow[a];
             extra[ns->dst[a]] += ns->flow[a];
-            int32_t ends[2] = {ns->src[a], ns->dst[a]};
-            for (int i = 0; i < 2; i++)
-                if (!check[ends[i]]) {
-                    check[ends[i]] = 1;
-                    nodes[n_nodes++] = ends[i];
-                }
+            list_ends(ns, (int32_t)a, check, nodes, &n_nodes);
         }
     }
     for (size_t i = 0; ok && i < loc->n_touched; i++) {
         int32_t a = loc->touched[i];
         ok = a >= 0 && (size_t)a < m && arc_optimal(ns, (size_t)a);
-        if (ok) {
-            int32_t ends[2] = {ns->src[a], ns->dst[a]};
-            for (int k = 0; k < 2; k++)
-                if (!check[ends[k]]) {
-                    check[ends[k]] = 1;
-                    nodes[n_nodes++] = ends[k];
-                }
-        }
+        if (ok)
+            list_ends(ns, a, check, nodes, &n_nodes);
     }
     for (size_t i = 0; ok && i < n_nodes; i++) {
         int32_t u = nodes[i];
